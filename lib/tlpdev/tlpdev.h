@@ -238,16 +238,16 @@ uint16_t tlpdev_dma_complete(uint16_t dev_id, uint16_t qid, struct tlpdev_dma_op
 
 /**
  * Copy to or from host memory and wait for the result. For control paths
- * and tests: the queue must have no other DMA operations outstanding.
+ * and tests: the queue must have no other DMA operations outstanding. It
+ * returns when the driver completes the operation, which every driver does
+ * within its completion timeout.
  *
- * @param timeout_us
- *   Give up after this many microseconds.
  * @return
  *   0, a DMA status as for tlpdev_dma_complete(), -ENODEV, -EINVAL, -EBUSY
- *   (operations outstanding), or -ETIMEDOUT.
+ *   (operations outstanding on the queue), -ENOBUFS (not accepted).
  */
 int tlpdev_dma_sync(uint16_t dev_id, uint16_t qid, enum tlpdev_dma_dir dir,
-		    uint64_t host_addr, void *buf, uint32_t len, uint64_t timeout_us);
+		    uint64_t host_addr, void *buf, uint32_t len);
 
 /**
  * Send an MSI or MSI-X message: a 1 DW memory write of @p data at @p addr,

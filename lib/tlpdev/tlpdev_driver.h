@@ -80,6 +80,7 @@ struct tlpdev_queue_stats {
 	uint64_t dma_read_bytes;
 	uint64_t dma_write_bytes;
 	uint64_t msi_sent;
+	uint64_t dma_inflight;	/**< submitted and not yet completed (not a counter) */
 } __rte_cache_aligned;
 
 /** Capacity of a device's event queue. */
