@@ -216,6 +216,9 @@ test_invalid_args(void)
 	TEST_ASSERT_EQUAL(tlpdev_info_get(dev->id, NULL), -EINVAL, "info NULL");
 	TEST_ASSERT_EQUAL(tlpdev_start(bad), -ENODEV, "start bad id");
 	TEST_ASSERT_EQUAL(tlpdev_event_dequeue(dev->id, NULL), -EINVAL, "event NULL");
+	TEST_ASSERT_EQUAL(tlpdev_event_dequeue(bad, &ev), -ENODEV, "event on a bad id");
+	TEST_ASSERT_EQUAL(tlpdev_stats_reset(bad), -ENODEV, "stats reset on a bad id");
+	TEST_ASSERT(tlpdev_name(bad) == NULL, "name of a bad id");
 	TEST_ASSERT_EQUAL(tlpdev_rx_burst(dev->id, 0, &r, 1), 0, "rx while stopped");
 	TEST_ASSERT_EQUAL(tlpdev_msi_send(dev->id, 0, 0xfee00000, 1), -ENOTCONN,
 			  "msi while stopped");

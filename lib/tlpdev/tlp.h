@@ -106,11 +106,12 @@ enum tlp_err {
 	TLP_ERR_BE_ZERO,	/**< Length > 1 DW with a zero First or Last DW BE */
 	TLP_ERR_BE_NONCONTIG,	/**< non-contiguous byte enables where the spec forbids them */
 	TLP_ERR_4K_CROSS,	/**< memory request crossing a 4 KiB boundary */
-	TLP_ERR_IO_CFG_FIELDS,	/**< I/O or config request with Length, TC, Attr, AT or TH not allowed */
+	TLP_ERR_IO_CFG_FIELDS,	/**< I/O or config request: bad Length, TC, Attr, AT or TH */
 	TLP_ERR_CPL_STATUS,	/**< reserved completion status */
 	TLP_ERR_CPL_DATA_STATUS, /**< completion with data and a status other than SC */
 	TLP_ERR_MSG_ROUTE,	/**< reserved message routing */
 	TLP_ERR_ATOMIC_LEN,	/**< AtomicOp with an operand size the spec does not allow */
+	TLP_ERR_ATOMIC_ALIGN,	/**< AtomicOp address not naturally aligned to the operand size */
 	TLP_ERR_RESERVED,	/**< reserved field set where the spec requires zero */
 	TLP_ERR_INVAL,		/**< encode: invalid field value in struct tlp_hdr */
 	TLP_ERR_NOSPC,		/**< encode: output buffer too small */
@@ -120,6 +121,11 @@ enum tlp_err {
 /**
  * A decoded TLP header. Fields not used by a kind are zero after decoding and
  * ignored by the encoder.
+ *
+ * With TH set, the wire carries the steering tag where the byte enables
+ * (MRd, MRdLk, AtomicOps) or the tag (MWr) would be: @c st holds it, the byte
+ * enables hold the values the spec implies (MRd: 1111b/0000b for 1 DW,
+ * 1111b/1111b otherwise; AtomicOps: 0000b/0000b) and an MWr's tag is 0.
  */
 struct tlp_hdr {
 	uint8_t kind;		/**< enum tlp_kind */
@@ -130,11 +136,12 @@ struct tlp_hdr {
 	uint8_t ep;		/**< poisoned */
 	uint8_t at;		/**< Address Type, 0..3 */
 	uint8_t ph;		/**< processing hint (memory requests with TH) */
+	uint8_t st;		/**< steering tag ST[7:0] (memory requests with TH) */
 	uint16_t len_dw;	/**< payload/requested length in DW, 1..1024 */
 	uint16_t req_id;	/**< Requester ID (bus << 8 | dev << 3 | fn) */
 	uint16_t tag;		/**< tag, 10 bits */
-	uint8_t first_be;	/**< First DW byte enables (requests) */
-	uint8_t last_be;	/**< Last DW byte enables (requests) */
+	uint8_t first_be;	/**< First DW byte enables (requests); implied when TH is set */
+	uint8_t last_be;	/**< Last DW byte enables (requests); implied when TH is set */
 	uint64_t addr;		/**< memory/I/O address, DW aligned (bits 1:0 zero) */
 	/* Configuration requests. */
 	uint16_t cfg_id;	/**< target bus << 8 | dev << 3 | fn */
@@ -192,7 +199,7 @@ const char *tlp_err_name(int err);
  * @param data
  *   If not NULL, set to the payload inside @p buf (NULL for kinds without data).
  * @return
- *   0, or a negative enum tlp_err.
+ *   0, or a negative enum tlp_err (then @p h is partly filled and @p data NULL).
  */
 int tlp_decode(const void *buf, size_t len, struct tlp_hdr *h, const void **data);
 
@@ -200,7 +207,10 @@ int tlp_decode(const void *buf, size_t len, struct tlp_hdr *h, const void **data
  * Encode one TLP.
  *
  * Writes the header, then @p data (h->len_dw * 4 bytes) for kinds with data,
- * then a zero digest when h->td is set.
+ * then a zero digest when h->td is set. With @p data NULL the payload bytes of
+ * @p buf are left as they are (the caller fills them in place). Headers that
+ * tlp_decode() would reject are refused with -TLP_ERR_INVAL, so
+ * tlp_decode(tlp_encode(h)) gives back @p h.
  *
  * @return
  *   Number of bytes written, or a negative enum tlp_err (-TLP_ERR_INVAL for
@@ -211,17 +221,24 @@ int tlp_encode(const struct tlp_hdr *h, const void *data, void *buf, size_t size
 /**
  * Bytes a read request asks for, as the completer's first Byte Count: the
  * enabled span from the first enabled byte of the first DW to the last
- * enabled byte of the last DW (1 for a zero-length read).
+ * enabled byte of the last DW (1 for a zero-length read). Memory, I/O and
+ * config requests use their byte enables; AtomicOps give their operand size;
+ * completions and messages give 0.
  */
 uint32_t tlp_req_byte_count(const struct tlp_hdr *req);
 
-/** Byte address of the first enabled byte of a memory request. */
+/**
+ * Byte address of the first enabled byte of a memory or I/O request (the
+ * register byte offset for config requests, the address for AtomicOps, 0 for
+ * other kinds).
+ */
 uint64_t tlp_req_byte_addr(const struct tlp_hdr *req);
 
 /**
  * Fill a completion header answering @p req.
  *
- * Copies requester ID, tag, TC and attributes (RO, IDO; NS is not copied); sets
+ * Copies requester ID, tag, TC and attributes (NS, RO and IDO, as the spec
+ * requires; a completer without IDO Completion Enable clears TLP_ATTR_IDO); sets
  * kind (Cpl/CplD or the locked variants), status, completer ID, byte count and
  * lower address as the spec defines for the request kind: for memory reads
  * the span computed by tlp_req_byte_count() and the low 7 bits of the first
@@ -230,7 +247,9 @@ uint64_t tlp_req_byte_addr(const struct tlp_hdr *req);
  * request is a read, with len_dw covering the whole request; a caller that
  * splits a large read adjusts len_dw, byte_count and lower_addr per piece.
  *
- * @return 0, or -TLP_ERR_INVAL when @p req is not a non-posted request.
+ * @return 0, or -TLP_ERR_INVAL when @p req is not a non-posted request, when
+ *   @p status is not a defined status, or when it is CRS for a request other
+ *   than a config request.
  */
 int tlp_cpl_for_req(const struct tlp_hdr *req, uint16_t completer_id,
 		    enum tlp_cpl_status status, struct tlp_hdr *cpl);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The tlpemu authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "tlpsim_xfer.h"
+
+void
+tlpsim_mem_req_fill(struct tlp_hdr *h, uint64_t addr, uint32_t nbytes)
+{
+	uint32_t lead = (uint32_t)(addr & 3);
+	uint32_t tail = (uint32_t)((addr + nbytes) & 3);
+
+	h->addr = addr & ~3ull;
+	h->len_dw = (uint16_t)((lead + nbytes + 3) / 4);
+	h->first_be = (uint8_t)((0xfu << lead) & 0xfu);
+	h->last_be = (uint8_t)(tail == 0 ? 0xfu : 0xfu >> (4 - tail));
+	if (h->len_dw == 1) {
+		h->first_be &= h->last_be;
+		h->last_be = 0;
+	}
+}
+
+void
+tlpsim_rd_init(struct tlpsim_rd *rd, const struct tlp_hdr *req, void *dst, uint16_t rcb)
+{
+	rd->dst = dst;
+	rd->rcb = rcb;
+	rd->mem = req->kind == TLP_KIND_MRD || req->kind == TLP_KIND_MRDLK;
+	if (rd->mem) {
+		rd->addr = tlp_req_byte_addr(req);
+		rd->remaining = tlp_req_byte_count(req);
+	} else {
+		rd->addr = 0;
+		rd->remaining = 4;
+	}
+}
+
+int
+tlpsim_rd_accept(struct tlpsim_rd *rd, const struct tlp_hdr *c, const void *data)
+{
+	uint32_t off, useful;
+
+	if (c->cpl_status != TLP_CPL_SC)
+		return c->cpl_status == TLP_CPL_CRS ? -EAGAIN : -EIO;
+	if (c->ep)
+		return -EIO;
+	if ((c->kind != TLP_KIND_CPLD && c->kind != TLP_KIND_CPLDLK) || data == NULL)
+		return -EPROTO;
+	if (!rd->mem) {
+		/* I/O and config: Byte Count 4, Lower Address 0, one DW. */
+		if (c->byte_count != 4 || c->lower_addr != 0 || c->len_dw != 1)
+			return -EPROTO;
+		if (rd->dst != NULL)
+			memcpy(rd->dst, data, 4);
+		rd->remaining = 0;
+		return TLPSIM_RD_DONE;
+	}
+	if (c->byte_count != rd->remaining || c->lower_addr != (rd->addr & 0x7f))
+		return -EPROTO;
+	off = (uint32_t)(rd->addr & 3);
+	useful = (uint32_t)c->len_dw * 4u - off;
+	if (useful >= rd->remaining) {
+		/* The last completion ends in the DW holding the last byte. */
+		if (useful - rd->remaining > 3)
+			return -EPROTO;
+		if (rd->dst != NULL)
+			memcpy(rd->dst, (const uint8_t *)data + off, rd->remaining);
+		rd->remaining = 0;
+		return TLPSIM_RD_DONE;
+	}
+	/* A partial completion ends on a Read Completion Boundary. */
+	if (rd->rcb != 0 && ((rd->addr + useful) & (rd->rcb - 1u)) != 0)
+		return -EPROTO;
+	if (rd->dst != NULL) {
+		memcpy(rd->dst, (const uint8_t *)data + off, useful);
+		rd->dst += useful;
+	}
+	rd->addr += useful;
+	rd->remaining -= useful;
+	return TLPSIM_RD_MORE;
+}
