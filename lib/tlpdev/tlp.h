@@ -208,7 +208,8 @@ int tlp_decode(const void *buf, size_t len, struct tlp_hdr *h, const void **data
  *
  * Writes the header, then @p data (h->len_dw * 4 bytes) for kinds with data,
  * then a zero digest when h->td is set. With @p data NULL the payload bytes of
- * @p buf are left as they are (the caller fills them in place). Headers that
+ * @p buf are left as they are (the caller fills them in place); @p data may
+ * also point into @p buf, at the payload position or overlapping it. Headers that
  * tlp_decode() would reject are refused with -TLP_ERR_INVAL, so
  * tlp_decode(tlp_encode(h)) gives back @p h.
  *
