@@ -229,6 +229,10 @@ test_invalid_args(void)
 	TEST_ASSERT_EQUAL(tlpdev_msi_send(dev->id, 0, 0xfee00002, 1), -EINVAL, "msi unaligned");
 	/* The fake driver has no host_mem_map: optional op answered by the library. */
 	TEST_ASSERT_EQUAL(tlpdev_host_mem_map(dev->id, &reg, 1), -ENOTSUP, "optional op");
+	TEST_ASSERT_EQUAL(tlpdev_msg_send(dev->id, 0, 0, TLP_MSG_ASSERT_INTA, TLP_MSG_ROUTE_LOCAL),
+			  -ENOTSUP, "optional msg_send");
+	TEST_ASSERT_EQUAL(tlpdev_msg_send(dev->id, 0, 0, TLP_MSG_ASSERT_INTA, 7), -EINVAL,
+			  "reserved routing");
 	TEST_ASSERT_EQUAL(tlpdev_dma_sync(dev->id, 0, TLPDEV_DMA_READ, 0x1000, NULL, 4), -EINVAL,
 			  "dma NULL buffer");
 	TEST_ASSERT_EQUAL(tlpdev_info_get(dev->id, &info), 0, "info");

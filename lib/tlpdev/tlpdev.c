@@ -322,6 +322,33 @@ tlpdev_msi_send(uint16_t dev_id, uint16_t qid, uint64_t addr, uint32_t data)
 }
 
 int
+tlpdev_msg_send(uint16_t dev_id, uint16_t qid, uint16_t rid, uint8_t code,
+		enum tlp_msg_route route)
+{
+	struct tlpdev *dev = tlpdev_get_queue(dev_id, qid);
+	struct tlp_hdr msg = {
+		.kind = TLP_KIND_MSG,
+		.req_id = rid,
+		.msg_code = code,
+		.msg_route = (uint8_t)route,
+	};
+	int ret;
+
+	if (dev == NULL)
+		return -ENODEV;
+	if ((unsigned int)route > TLP_MSG_ROUTE_GATHER)
+		return -EINVAL;
+	if (dev->ops->msg_send == NULL)
+		return -ENOTSUP;
+	if (!dev->started)
+		return -ENOTCONN;
+	ret = dev->ops->msg_send(dev, qid, &msg);
+	if (ret == 0)
+		dev->qstats[qid].tx_tlps[TLP_KIND_MSG]++;
+	return ret;
+}
+
+int
 tlpdev_host_mem_map(uint16_t dev_id, struct tlpdev_mem_region *regions, unsigned int max)
 {
 	struct tlpdev *dev = tlpdev_get(dev_id);

@@ -257,6 +257,20 @@ int tlpdev_dma_sync(uint16_t dev_id, uint16_t qid, enum tlpdev_dma_dir dir,
  */
 int tlpdev_msi_send(uint16_t dev_id, uint16_t qid, uint64_t addr, uint32_t data);
 
+/** Message codes of INTx emulation (PCIe Base Spec, INTx messages). */
+#define TLP_MSG_ASSERT_INTA 0x20	/**< +1..+3 for INTB..INTD */
+#define TLP_MSG_DEASSERT_INTA 0x24	/**< +1..+3 for INTB..INTD */
+
+/**
+ * Send a message TLP without data upstream (e.g. INTx assert/deassert),
+ * ordered after the queue's earlier DMA writes. Requester ID: @p rid.
+ *
+ * @return 0, -ENODEV, -EINVAL (bad routing), -ENOTSUP (the driver cannot send
+ * messages), -ENOTCONN (link down), -ENOBUFS (link full).
+ */
+int tlpdev_msg_send(uint16_t dev_id, uint16_t qid, uint16_t rid, uint8_t code,
+		    enum tlp_msg_route route);
+
 /**
  * Get the direct mappings of host memory, when the driver offers them
  * (TLPDEV_CAP_HOST_MAP). Valid until the next LINK_DOWN event; after it the

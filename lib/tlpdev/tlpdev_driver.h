@@ -60,6 +60,8 @@ struct tlpdev_ops {
 	/** Direct host memory mappings, as tlpdev_host_mem_map(). */
 	int (*host_mem_map)(struct tlpdev *dev, struct tlpdev_mem_region *regions,
 			    unsigned int max);
+	/** Send a message TLP, as tlpdev_msg_send(); @p msg is a Msg header. */
+	int (*msg_send)(struct tlpdev *dev, uint16_t qid, const struct tlp_hdr *msg);
 	/**
 	 * Notice link and reset changes and post them with tlpdev_event_post().
 	 * Called from the control path (tlpdev_event_dequeue()), never from a burst.

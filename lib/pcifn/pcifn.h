@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The tlpemu authors
+ */
+
+#ifndef PCIFN_H
+#define PCIFN_H
+
+/**
+ * @file
+ * An emulated PCI Express function.
+ *
+ * A pcifn owns a type 0 configuration space (4 KiB, extended space included)
+ * with per-byte read-only / read-write / write-1-to-clear / sticky semantics,
+ * up to six BARs, a capability chain (power management, PCI Express with FLR,
+ * MSI-X, vendor-specific), handlers for ranges of its BARs, MSI-X and INTx
+ * interrupts, and Function Level Reset.
+ *
+ * Functions live in a group: the functions that share one tlpdev. The group
+ * drains the tlpdev's request queues (pcifn_service()), routes each request
+ * (configuration requests by function number, memory requests by BAR
+ * address) and sends exactly one right answer for every non-posted request:
+ * a completion with data, a completion without data, Unsupported Request,
+ * Completer Abort or, while a function is resetting, Configuration Request
+ * Retry Status.
+ *
+ * Threading: everything except pcifn_msix_notify(), pcifn_dma_allowed() and
+ * the DMA wrappers runs on the thread that calls pcifn_service() for the
+ * group (the control thread). pcifn_msix_notify() may be called from any one
+ * data-path thread per queue id it passes.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <tlpdev.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Number of BARs of a type 0 function. */
+#define PCIFN_NB_BARS 6
+/** Most functions in a group (function numbers 0..7, no ARI). */
+#define PCIFN_GROUP_MAX_FNS 8
+/** Most MSI-X vectors of one function. */
+#define PCIFN_MSIX_MAX_VECTORS 2048
+/** Most BAR regions of one function. */
+#define PCIFN_MAX_REGIONS 32
+/** Most vendor-specific capabilities of one function. */
+#define PCIFN_MAX_VENDOR_CAPS 16
+
+struct pcifn;
+struct pcifn_group;
+
+/** BAR flags for pcifn_bar_params::flags. */
+#define PCIFN_BAR_64 (1u << 0)		/**< 64-bit BAR (takes two BAR slots) */
+#define PCIFN_BAR_PREFETCH (1u << 1)	/**< prefetchable */
+
+/** One BAR. */
+struct pcifn_bar_params {
+	uint64_t size;		/**< power of two, >= 4096; 0: BAR not implemented */
+	uint32_t flags;		/**< PCIFN_BAR_* */
+};
+
+/** Identity and resources of a function, fixed at creation. */
+struct pcifn_params {
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint16_t subsys_vendor_id;
+	uint16_t subsys_id;
+	uint8_t revision;
+	uint32_t class_code;		/**< 24 bits: base class, subclass, prog-if */
+	struct pcifn_bar_params bars[PCIFN_NB_BARS]; /**< a 64-bit BAR i leaves i + 1 zero */
+	uint16_t msix_vectors;		/**< 0: no MSI-X capability */
+	uint8_t msix_bar;		/**< BAR holding the MSI-X table and PBA */
+	uint32_t msix_table_offset;	/**< 8-byte aligned */
+	uint32_t msix_pba_offset;	/**< 8-byte aligned */
+	uint8_t intx_pin;		/**< 0: none, 1..4: INTA..INTD */
+	uint8_t flr;			/**< advertise and support Function Level Reset */
+	uint16_t max_payload_supported;	/**< bytes, 128..4096 (default 512) */
+};
+
+/**
+ * Why the owner's reset callback runs. In every case the owner must stop all
+ * DMA and interrupts of the function before calling pcifn_reset_done().
+ */
+enum pcifn_reset_kind {
+	PCIFN_RESET_FLR = 1,	/**< Function Level Reset */
+	PCIFN_RESET_HOT,	/**< hot reset / PERST of the link */
+	PCIFN_RESET_LINK_DOWN,	/**< the host went away */
+};
+
+/**
+ * A handler for a range of a BAR. Accesses arrive split so that each lies
+ * inside the region, is at most @c max_access bytes, and, when the region is
+ * not PCIFN_REGION_UNALIGNED, is naturally aligned to its size.
+ */
+struct pcifn_region_ops {
+	/**
+	 * Read @p len bytes at @p offset (from the region start) into @p buf.
+	 * Return 0, or a negative errno to answer Completer Abort.
+	 */
+	int (*read)(void *ctx, uint64_t offset, void *buf, uint32_t len);
+	/** Write @p len bytes. A negative errno is counted (writes are posted). */
+	int (*write)(void *ctx, uint64_t offset, const void *buf, uint32_t len);
+};
+
+/** Region flags. */
+#define PCIFN_REGION_UNALIGNED (1u << 0)	/**< accept unaligned accesses */
+#define PCIFN_REGION_REFUSE_SPLIT (1u << 1)	/**< CA instead of splitting wide accesses */
+
+/** Declaration of a BAR region. */
+struct pcifn_region {
+	uint8_t bar;			/**< BAR index */
+	uint64_t offset;		/**< start within the BAR */
+	uint64_t size;			/**< bytes */
+	uint8_t min_access;		/**< smallest access in bytes (1, 2, 4 or 8) */
+	uint8_t max_access;		/**< largest access in bytes (1, 2, 4 or 8) */
+	uint32_t flags;			/**< PCIFN_REGION_* */
+	const struct pcifn_region_ops *ops;
+	void *ctx;			/**< passed to the ops */
+};
+
+/** Owner callbacks of a function (all optional). */
+struct pcifn_ops {
+	/**
+	 * The function must reset: stop DMA and interrupts, drop device state.
+	 * Return 0 when done, or -EINPROGRESS and call pcifn_reset_done() later
+	 * (within 100 ms); until then config requests get CRS and memory
+	 * requests are discarded (reads answered UR).
+	 */
+	int (*reset)(struct pcifn *fn, enum pcifn_reset_kind kind, void *ctx);
+	/** Bus Master Enable changed; when it clears, stop DMA and MSI. */
+	void (*bme_change)(struct pcifn *fn, bool enabled, void *ctx);
+	/** Memory Space Enable or a BAR address changed. */
+	void (*bar_change)(struct pcifn *fn, void *ctx);
+	/** MSI-X enable or function mask changed. */
+	void (*msix_change)(struct pcifn *fn, void *ctx);
+};
+
+/**
+ * Create a function.
+ * @return the function, or NULL with rte_errno: EINVAL (bad parameters, each
+ * logged), ENOMEM.
+ */
+struct pcifn *pcifn_create(const struct pcifn_params *params, const struct pcifn_ops *ops,
+			   void *ctx);
+
+/** Free a function; it must not be in a group. */
+void pcifn_free(struct pcifn *fn);
+
+/**
+ * Add a handler for a BAR range. Ranges must not overlap each other or the
+ * MSI-X table and PBA.
+ * @return 0, -EINVAL, -EEXIST (overlap), -ENOSPC, -EBUSY (function in a group).
+ */
+int pcifn_region_add(struct pcifn *fn, const struct pcifn_region *region);
+
+/**
+ * Add a vendor-specific capability (ID 0x09). @p body is the capability after
+ * its ID and next-pointer bytes, starting with the length byte, which the
+ * library sets to @p len + 2. The body is read-only for the host, except the
+ * bytes set in @p wmask (may be NULL).
+ * @return the capability's config offset, or -EINVAL, -ENOSPC, -EBUSY.
+ */
+int pcifn_cap_add_vendor(struct pcifn *fn, const void *body, const void *wmask, uint8_t len);
+
+/** Read the function's current config space (for owners, telemetry, tests). */
+int pcifn_config_read(const struct pcifn *fn, uint16_t offset, void *buf, uint16_t len);
+
+/** Where BAR @p bar is assigned (0 while unassigned); valid for 64-bit BARs. */
+uint64_t pcifn_bar_addr(const struct pcifn *fn, unsigned int bar);
+
+/** Routing ID of the function (bus and device captured from config writes). */
+uint16_t pcifn_rid(const struct pcifn *fn);
+
+/**
+ * Whether the function may master the bus: Bus Master Enable set and no
+ * reset in progress. DMA and MSI must not be issued otherwise.
+ */
+bool pcifn_dma_allowed(const struct pcifn *fn);
+
+/**
+ * Signal MSI-X vector @p vector: sent now (a memory write upstream on queue
+ * @p qid) when MSI-X is enabled, the function and the vector are unmasked and
+ * bus mastering is allowed; otherwise its pending bit is set and the message
+ * goes out when it is unmasked.
+ * @return 0 (sent or pended), -EINVAL (no such vector), -EPERM (MSI-X off or
+ * bus master disabled: nothing pended), -ENOBUFS (link full: pended).
+ */
+int pcifn_msix_notify(struct pcifn *fn, uint16_t qid, uint16_t vector);
+
+/**
+ * Set or clear the INTx level of the function. The host sees the Interrupt
+ * Status bit follow it, and Assert/Deassert messages while INTx Disable is
+ * clear.
+ * @return 0, -ENOTSUP (no INTx pin).
+ */
+int pcifn_intx_set(struct pcifn *fn, bool level);
+
+/** Finish a reset that the owner's reset callback left in progress. */
+void pcifn_reset_done(struct pcifn *fn);
+
+/**
+ * Create a group serving the functions on tlpdev @p dev_id.
+ * @return the group, or NULL with rte_errno: ENODEV, ENOMEM.
+ */
+struct pcifn_group *pcifn_group_create(uint16_t dev_id);
+
+/**
+ * Put a function in a group at function number @p fn_num (0..7). Function 0
+ * must be added for the others to be visible; the multi-function bit is kept
+ * right.
+ * @return 0, -EINVAL, -EEXIST (number taken), -EBUSY (already in a group).
+ */
+int pcifn_group_add(struct pcifn_group *grp, struct pcifn *fn, uint8_t fn_num);
+
+/** Remove a function from its group. */
+int pcifn_group_remove(struct pcifn_group *grp, struct pcifn *fn);
+
+/** Free a group; its functions are removed, not freed. */
+void pcifn_group_free(struct pcifn_group *grp);
+
+/**
+ * Serve up to @p max requests from queue @p qid of the group's tlpdev, in
+ * bursts, and handle the tlpdev's events (link up/down, hot reset) on queue 0.
+ * @return the number of requests handled.
+ */
+unsigned int pcifn_service(struct pcifn_group *grp, uint16_t qid, unsigned int max);
+
+/** Counters of one function. */
+struct pcifn_stats {
+	uint64_t cfg_rd;	/**< config reads answered SC */
+	uint64_t cfg_wr;	/**< config writes answered SC */
+	uint64_t mem_rd;	/**< memory reads answered SC */
+	uint64_t mem_wr;	/**< memory writes applied */
+	uint64_t cpl_ur;	/**< Unsupported Request completions */
+	uint64_t cpl_ca;	/**< Completer Abort completions */
+	uint64_t cpl_crs;	/**< CRS completions */
+	uint64_t wr_dropped;	/**< posted writes dropped (holes, disabled, refused) */
+	uint64_t refused;	/**< accesses a region refused (width, alignment) */
+	uint64_t msix_sent;	/**< MSI-X messages sent */
+	uint64_t msix_pended;	/**< MSI-X messages pended (masked) */
+	uint64_t intx_msgs;	/**< INTx assert/deassert messages */
+	uint64_t flr;		/**< Function Level Resets */
+	uint64_t resets;	/**< resets of any kind */
+	uint64_t cpl_dropped;	/**< completions lost to a link going down */
+};
+
+/** Read a function's counters. @return 0, -EINVAL. */
+int pcifn_stats_get(const struct pcifn *fn, struct pcifn_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PCIFN_H */
