@@ -402,6 +402,9 @@ tlpsim_dev_accept(struct tlpsim_dev_priv *priv)
 	int fd;
 
 	for (;;) {
+		/* A pending host that hung up or sent its hello makes room first. */
+		if (priv->state == TLPSIM_DEV_HELLO)
+			tlpsim_dev_hello(priv);
 		fd = accept4(priv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;

@@ -28,13 +28,30 @@ tlpsim_rd_init(struct tlpsim_rd *rd, const struct tlp_hdr *req, void *dst, uint1
 {
 	rd->dst = dst;
 	rd->rcb = rcb;
-	rd->mem = req->kind == TLP_KIND_MRD || req->kind == TLP_KIND_MRDLK;
-	if (rd->mem) {
+	rd->addr = 0;
+	rd->remaining = 4;
+	switch (req->kind) {
+	case TLP_KIND_MRD:
+	case TLP_KIND_MRDLK:
+		rd->mode = TLPSIM_RD_MEM;
 		rd->addr = tlp_req_byte_addr(req);
 		rd->remaining = tlp_req_byte_count(req);
-	} else {
-		rd->addr = 0;
-		rd->remaining = 4;
+		break;
+	case TLP_KIND_CFGWR0:
+	case TLP_KIND_CFGWR1:
+	case TLP_KIND_IOWR:
+		rd->mode = TLPSIM_RD_WRITE;
+		rd->remaining = 0;
+		break;
+	case TLP_KIND_FETCHADD:
+	case TLP_KIND_SWAP:
+	case TLP_KIND_CAS:
+		rd->mode = TLPSIM_RD_ATOMIC;
+		rd->remaining = tlp_req_byte_count(req);
+		break;
+	default:
+		rd->mode = TLPSIM_RD_DW;
+		break;
 	}
 }
 
@@ -47,14 +64,26 @@ tlpsim_rd_accept(struct tlpsim_rd *rd, const struct tlp_hdr *c, const void *data
 		return c->cpl_status == TLP_CPL_CRS ? -EAGAIN : -EIO;
 	if (c->ep)
 		return -EIO;
+	if (rd->mode == TLPSIM_RD_WRITE)
+		/* I/O and config writes: a completion without data. */
+		return c->kind == TLP_KIND_CPL && c->byte_count == 4 ? TLPSIM_RD_DONE : -EPROTO;
 	if ((c->kind != TLP_KIND_CPLD && c->kind != TLP_KIND_CPLDLK) || data == NULL)
 		return -EPROTO;
-	if (!rd->mem) {
-		/* I/O and config: Byte Count 4, Lower Address 0, one DW. */
+	if (rd->mode == TLPSIM_RD_DW) {
+		/* I/O and config reads: Byte Count 4, Lower Address 0, one DW. */
 		if (c->byte_count != 4 || c->lower_addr != 0 || c->len_dw != 1)
 			return -EPROTO;
 		if (rd->dst != NULL)
 			memcpy(rd->dst, data, 4);
+		rd->remaining = 0;
+		return TLPSIM_RD_DONE;
+	}
+	if (rd->mode == TLPSIM_RD_ATOMIC) {
+		/* The original value, as long as the operand. */
+		if ((uint32_t)c->len_dw * 4u < rd->remaining || c->byte_count != rd->remaining)
+			return -EPROTO;
+		if (rd->dst != NULL)
+			memcpy(rd->dst, data, rd->remaining);
 		rd->remaining = 0;
 		return TLPSIM_RD_DONE;
 	}

@@ -79,7 +79,15 @@ struct tlpsim_rd {
 	uint64_t addr;		/**< byte address of the next byte expected */
 	uint32_t remaining;	/**< bytes still expected (the next Byte Count) */
 	uint16_t rcb;		/**< check RCB boundaries of partial completions; 0: don't */
-	uint8_t mem;		/**< memory read (else I/O or config: one DW) */
+	uint8_t mode;		/**< enum tlpsim_rd_mode */
+};
+
+/** What a non-posted request expects back. */
+enum tlpsim_rd_mode {
+	TLPSIM_RD_MEM = 0,	/**< memory read: CplDs by byte count and lower address */
+	TLPSIM_RD_DW,		/**< I/O or config read: one CplD of one DW */
+	TLPSIM_RD_WRITE,	/**< I/O or config write: one Cpl without data */
+	TLPSIM_RD_ATOMIC,	/**< AtomicOp: one CplD with the original value */
 };
 
 /** Result of tlpsim_rd_accept() besides negative errnos. */
@@ -90,7 +98,7 @@ struct tlpsim_rd {
 void tlpsim_rd_init(struct tlpsim_rd *rd, const struct tlp_hdr *req, void *dst, uint16_t rcb);
 
 /**
- * Take one completion of the read.
+ * Take one completion of the request (for writes: their only completion).
  *
  * @return
  *   TLPSIM_RD_DONE, TLPSIM_RD_MORE, -EIO (UR, CA or poisoned data), -EAGAIN
