@@ -103,6 +103,8 @@ host_spawn(const char *sock, enum host_mode mode)
 
 	fflush(NULL);
 	pid = fork();
+	if (pid > 0)
+		tst_track_pid(pid);
 	if (pid != 0)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -44,21 +44,89 @@ tst_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * What a failing case leaves behind (it returns early) is cleaned up at exit:
+ * children still alive are killed, directories removed.
+ */
+#define TST_MAX_TRACKED 64
+static pid_t tst_pids[TST_MAX_TRACKED];
+static char tst_dirs[TST_MAX_TRACKED][64];
+static pid_t tst_owner;
+
+static void
+tst_cleanup(void)
+{
+	char path[128];
+	unsigned int i;
+
+	if (getpid() != tst_owner)
+		return;	/* a child that exits normally cleans nothing */
+	for (i = 0; i < TST_MAX_TRACKED; i++) {
+		/* Only a child of ours not reaped yet: never someone else's pid. */
+		if (tst_pids[i] > 0 && waitpid(tst_pids[i], NULL, WNOHANG) == 0) {
+			kill(tst_pids[i], SIGKILL);
+			waitpid(tst_pids[i], NULL, 0);
+		}
+		if (tst_dirs[i][0] != '\0') {
+			snprintf(path, sizeof(path), "%.63s/link.sock", tst_dirs[i]);
+			unlink(path);
+			rmdir(tst_dirs[i]);
+		}
+	}
+}
+
+static void
+tst_track_init(void)
+{
+	if (tst_owner == 0) {
+		tst_owner = getpid();
+		atexit(tst_cleanup);
+	}
+}
+
+void
+tst_track_pid(pid_t pid)
+{
+	unsigned int i;
+
+	tst_track_init();
+	for (i = 0; i < TST_MAX_TRACKED; i++) {
+		if (tst_pids[i] <= 0) {
+			tst_pids[i] = pid;
+			return;
+		}
+	}
+}
+
 int
 tst_dir_make(struct tst_dir *d)
 {
+	unsigned int i;
+
+	tst_track_init();
 	snprintf(d->path, sizeof(d->path), "/tmp/tlpsim-test.XXXXXX");
 	if (mkdtemp(d->path) == NULL)
 		return -errno;
 	snprintf(d->sock, sizeof(d->sock), "%s/link.sock", d->path);
+	for (i = 0; i < TST_MAX_TRACKED; i++) {
+		if (tst_dirs[i][0] == '\0') {
+			snprintf(tst_dirs[i], sizeof(tst_dirs[i]), "%s", d->path);
+			break;
+		}
+	}
 	return 0;
 }
 
 void
 tst_dir_remove(struct tst_dir *d)
 {
+	unsigned int i;
+
 	unlink(d->sock);
 	rmdir(d->path);
+	for (i = 0; i < TST_MAX_TRACKED; i++)
+		if (strcmp(tst_dirs[i], d->path) == 0)
+			tst_dirs[i][0] = '\0';
 }
 
 static int
@@ -111,6 +179,7 @@ struct tst_resp {
 	unsigned int link_ups;
 	unsigned int link_downs;
 	unsigned int idle;
+	uint16_t next_q;
 };
 
 static void
@@ -320,12 +389,34 @@ tst_resp_answer(struct tst_resp *r, const struct tlp_req *q, unsigned int *nb)
 	(*nb)++;
 }
 
+static unsigned int
+tst_resp_queue(struct tst_resp *r, uint16_t qid)
+{
+	unsigned int i, nb_cpl = 0, sent = 0, tries = 0;
+	uint16_t nb;
+
+	nb = tlpdev_rx_burst(r->dev_id, qid, r->reqs, TST_BURST);
+	for (i = 0; i < nb; i++) {
+		if (nb_cpl + 4096 / 64 > RTE_DIM(r->cpls)) {
+			while (sent < nb_cpl && tries++ < 1000000 &&
+			       tlpdev_link_get(r->dev_id) == 1)
+				sent += tlpdev_tx_burst(r->dev_id, qid, &r->cpls[sent],
+							(uint16_t)(nb_cpl - sent));
+			nb_cpl = 0;
+			sent = 0;
+		}
+		tst_resp_answer(r, r->reqs[i], &nb_cpl);
+	}
+	while (sent < nb_cpl && tries++ < 1000000 && tlpdev_link_get(r->dev_id) == 1)
+		sent += tlpdev_tx_burst(r->dev_id, qid, &r->cpls[sent], (uint16_t)(nb_cpl - sent));
+	return nb;
+}
+
 unsigned int
 tst_resp_step(struct tst_resp *r)
 {
 	struct tlpdev_event ev;
-	unsigned int i, nb_cpl = 0, sent = 0, tries = 0;
-	uint16_t nb;
+	unsigned int total;
 
 	while (tlpdev_event_dequeue(r->dev_id, &ev) == 1) {
 		if (ev.type == TLPDEV_EVENT_LINK_UP) {
@@ -336,24 +427,20 @@ tst_resp_step(struct tst_resp *r)
 			tst_resp_reset(r);
 		}
 	}
-	nb = tlpdev_rx_burst(r->dev_id, 0, r->reqs, TST_BURST);
-	if (nb == 0) {
+	/* Queue 0 first, then the others in turn: each answered on its own queue. */
+	total = tst_resp_queue(r, 0);
+	if (r->info.nb_queues > 1) {
+		r->next_q = (uint16_t)(r->next_q % (r->info.nb_queues - 1) + 1);
+		total += tst_resp_queue(r, r->next_q);
+	}
+	if (total == 0) {
 		/* Let a host sharing this CPU run. */
 		if (++r->idle > 64)
 			sched_yield();
 		return 0;
 	}
 	r->idle = 0;
-	for (i = 0; i < nb; i++) {
-		if (nb_cpl + 4096 / 64 > RTE_DIM(r->cpls)) {
-			sent += tlpdev_tx_burst(r->dev_id, 0, r->cpls, (uint16_t)nb_cpl);
-			nb_cpl = 0;
-		}
-		tst_resp_answer(r, r->reqs[i], &nb_cpl);
-	}
-	while (sent < nb_cpl && tries++ < 1000000 && tlpdev_link_get(r->dev_id) == 1)
-		sent += tlpdev_tx_burst(r->dev_id, 0, &r->cpls[sent], (uint16_t)(nb_cpl - sent));
-	return nb;
+	return total;
 }
 
 /* --- processes ---------------------------------------------------------- */
@@ -371,6 +458,8 @@ tst_dev_spawn(const char *sock, const char *extra_devargs, int core)
 
 	fflush(NULL);
 	pid = fork();
+	if (pid > 0)
+		tst_track_pid(pid);
 	if (pid != 0)
 		return pid;
 	/* The child: die with the test. */
@@ -397,11 +486,16 @@ tst_child_kill(pid_t pid, int sig)
 {
 	int st;
 
+	unsigned int i;
+
 	if (pid <= 0)
 		return -1;
 	kill(pid, sig);
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
+	for (i = 0; i < TST_MAX_TRACKED; i++)
+		if (tst_pids[i] == pid)
+			tst_pids[i] = 0;
 	return st;
 }
 

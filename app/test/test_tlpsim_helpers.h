@@ -73,11 +73,11 @@ int tst_count_maps(void);
  */
 pid_t tst_dev_spawn(const char *sock, const char *extra_devargs, int core);
 
+/* Kill @p pid at exit if it is still alive (tst_dev_spawn() does it itself). */
+void tst_track_pid(pid_t pid);
+
 /* Send @p sig to a child and reap it. Returns its wait status, or -1. */
 int tst_child_kill(pid_t pid, int sig);
-
-/* Wait until @p path is a socket someone listens on. 0, or -1 after @p ms. */
-int tst_wait_listener(const char *path, unsigned int ms);
 
 /* Responder state (device side). */
 struct tst_resp;

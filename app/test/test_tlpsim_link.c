@@ -406,6 +406,32 @@ test_link_tag10(void)
 }
 
 static int
+test_link_queues(void)
+{
+	struct tlpsim_host_conf conf;
+	struct link_env e;
+	unsigned int q, i;
+	uint32_t v;
+
+	tst_host_conf(&conf, NULL);
+	conf.nb_queues = 4;
+	TEST_ASSERT(env_up(&e, ",queues=4", &conf) == 0, "link up");
+	for (i = 0; i < 50; i++) {
+		for (q = 0; q < 4; q++) {
+			TEST_ASSERT_EQUAL(tlpsim_host_cfg_read(e.host, (uint16_t)q, 0, 0, &v), 0,
+					  "queue %u", q);
+			TEST_ASSERT_EQUAL(v, TST_VENDOR_ID | TST_DEVICE_ID << 16, "data");
+			TEST_ASSERT_EQUAL(tlpsim_host_mmio_read(e.host, (uint16_t)q,
+								TST_BAR + 4 * q, &v, 4), 0, "mmio");
+			TEST_ASSERT_EQUAL(v, 0x03020100u + 0x04040404u * q, "mmio data");
+		}
+	}
+	TEST_ASSERT_EQUAL(tlpsim_host_cfg_read(e.host, 4, 0, 0, &v), -EINVAL, "no queue 4");
+	env_down(&e);
+	return TEST_SUCCESS;
+}
+
+static int
 test_link_refused(void)
 {
 	struct tlpsim_host_conf conf;
@@ -515,6 +541,7 @@ static const struct tlpemu_test_case cases[] = {
 	TEST_CASE(test_link_dma_map),
 	TEST_CASE(test_link_dma_tlp),
 	TEST_CASE(test_link_tag10),
+	TEST_CASE(test_link_queues),
 	TEST_CASE(test_link_refused),
 	TEST_CASE(test_link_device_death),
 	{ NULL, NULL },

@@ -10,6 +10,7 @@
  */
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -383,7 +384,7 @@ test_ring_hostile_consumer(void)
 }
 
 /* Two threads: a producer streaming numbered records, a consumer checking them. */
-#define STREAM_RECORDS 2000000u
+#define STREAM_RECORDS 1000000u
 
 struct stream {
 	struct tlpsim_ring p, c;
@@ -408,6 +409,7 @@ stream_producer(void *arg)
 		p = tlpsim_ring_reserve(&s->p, len);
 		if (p == NULL) {
 			tlpsim_ring_publish(&s->p);
+			sched_yield();	/* the consumer may share our CPU */
 			continue;
 		}
 		memcpy(p, &seq, 4);
@@ -438,6 +440,7 @@ test_ring_threads(void)
 		ret = tlpsim_ring_peek(&s.c, &tlp, &len);
 		if (ret == 0) {
 			tlpsim_ring_release(&s.c);
+			sched_yield();
 			continue;
 		}
 		if (ret < 0 || len != stream_len(seq)) {

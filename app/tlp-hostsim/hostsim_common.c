@@ -177,6 +177,9 @@ hostsim_host_open(const struct hostsim_opts *o, struct tlpsim_host **hp)
 	conf.cpl_timeout_ms = o->cpl_timeout_ms;
 	conf.log = hostsim_log;
 	conf.log_level = o->verbose ? TLPSIM_LOG_DEBUG : TLPSIM_LOG_WARNING;
+	/* Configuration errors are explained through the log callback. */
+	if (conf.log_level < TLPSIM_LOG_ERR)
+		conf.log_level = TLPSIM_LOG_ERR;
 	ret = tlpsim_host_create(&conf, hp);
 	if (ret != 0) {
 		fprintf(stderr, "cannot create the host: %s\n", strerror(-ret));

@@ -117,6 +117,7 @@ tlpsim_dev_issue(struct tlpsim_dev_queue *q, uint64_t now)
 				if (p == NULL || tlp_encode(&h, NULL, p, size) < 0)
 					goto out;
 				tlpsim_ring_commit(&q->up, size);
+				tlpsim_ring_publish_some(&q->up);
 				q->nb_free--;
 				q->nb_busy++;
 				t = &q->tags[tag];
@@ -145,6 +146,7 @@ tlpsim_dev_issue(struct tlpsim_dev_queue *q, uint64_t now)
 					memset(p + (size - hsz) - 4, 0, 4);
 				memcpy(p + (addr & 3), (const uint8_t *)op->buf + s->issued, chunk);
 				tlpsim_ring_commit(&q->up, size);
+				tlpsim_ring_publish_some(&q->up);
 			}
 			s->issued += chunk;
 		}

@@ -37,13 +37,15 @@ tlpsim_dev_rx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_req **reqs, uin
 	const uint8_t *rec;
 	const void *data;
 	struct tlp_req *r;
+	/* Dropped records count too: a host flooding garbage cannot hold us here. */
+	unsigned int budget = (unsigned int)n + 64;
 	uint16_t nb = 0;
 	uint32_t len;
 	int ret;
 
 	if (unlikely(!tlpsim_dev_enter(q)))
 		goto leave;
-	while (nb < n) {
+	while (nb < n && budget-- > 0) {
 		ret = tlpsim_ring_peek(&q->req, &rec, &len);
 		if (ret == 0)
 			break;
@@ -59,12 +61,12 @@ tlpsim_dev_rx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_req **reqs, uin
 			tlpdev_drv_count_malformed(dev, qid, ret);
 			continue;
 		}
-		if (unlikely(tlp_kind_is_cpl(r->hdr.kind))) {
+		if (unlikely(tlpsim_kind_is_cpl(r->hdr.kind))) {
 			/* Completions never travel on the request ring. */
 			tlpdev_drv_count_err(dev, qid, TLPDEV_ERR_DMA_CPL_UNEXPECTED);
 			continue;
 		}
-		if (tlp_kind_has_data(r->hdr.kind)) {
+		if (tlpsim_kind_has_data(r->hdr.kind)) {
 			r->data_len = (uint32_t)r->hdr.len_dw * TLP_DW_BYTES;
 			/* Trust the decoder, but never copy from outside the record. */
 			if (unlikely(data == NULL || !tlpsim_payload_in(rec, len, data,
@@ -98,13 +100,11 @@ tlpsim_dev_tx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_cpl **cpls, uin
 		goto leave;
 	for (i = 0; i < n; i++) {
 		h = &cpls[i]->hdr;
-		size = (uint32_t)tlp_hdr_size(h) + (h->td ? TLP_DW_BYTES : 0) +
-			(tlp_kind_has_data(h->kind) ? (uint32_t)h->len_dw * TLP_DW_BYTES : 0);
-		p = tlpsim_ring_reserve(&q->up, RTE_MIN(size, TLPSIM_REC_MAX_LEN));
+		size = RTE_MIN(tlpsim_tlp_room(h), TLPSIM_REC_MAX_LEN);
+		p = tlpsim_ring_reserve(&q->up, size);
 		if (p == NULL)
 			break;
-		ret = tlp_kind_is_cpl(h->kind) ?
-			tlp_encode(h, cpls[i]->data, p, RTE_MIN(size, TLPSIM_REC_MAX_LEN)) :
+		ret = tlpsim_kind_is_cpl(h->kind) ? tlp_encode(h, cpls[i]->data, p, size) :
 			-TLP_ERR_FMT_TYPE;
 		if (unlikely(ret < 0)) {
 			/* Not a valid completion: consumed, dropped and counted. */
@@ -112,6 +112,7 @@ tlpsim_dev_tx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_cpl **cpls, uin
 			continue;
 		}
 		tlpsim_ring_commit(&q->up, (uint32_t)ret);
+		tlpsim_ring_publish_some(&q->up);
 	}
 	tlpsim_ring_publish(&q->up);
 leave:

@@ -53,6 +53,15 @@ tlpsim_host_conf_init(struct tlpsim_host_conf *conf)
 	conf->log_level = TLPSIM_LOG_NOTICE;
 }
 
+/* Report a configuration error through the log callback of @p c. */
+static int
+tlpsim_host_conf_err(const struct tlpsim_host_conf *c, const char *what)
+{
+	if (c->log != NULL && c->log_level >= TLPSIM_LOG_ERR)
+		c->log(c->log_arg, TLPSIM_LOG_ERR, what);
+	return -EINVAL;
+}
+
 /* Validate the configuration the way the device side will, to fail early. */
 static int
 tlpsim_host_conf_check(const struct tlpsim_host_conf *c)
@@ -67,10 +76,13 @@ tlpsim_host_conf_check(const struct tlpsim_host_conf *c)
 	char reason[128];
 
 	if (c->socket_path == NULL || strlen(c->socket_path) >= sizeof(sa.sun_path))
-		return -EINVAL;
-	if (c->nb_queues == 0 || c->nb_queues > TLPSIM_MAX_QUEUES || c->cpl_timeout_ms == 0 ||
-	    c->nb_regions == 0 || c->nb_regions > TLPSIM_MAX_REGIONS)
-		return -EINVAL;
+		return tlpsim_host_conf_err(c, "socket path missing or too long");
+	if (c->nb_queues == 0 || c->nb_queues > TLPSIM_MAX_QUEUES)
+		return tlpsim_host_conf_err(c, "queue count not in 1..16");
+	if (c->cpl_timeout_ms == 0)
+		return tlpsim_host_conf_err(c, "completion timeout of 0 ms");
+	if (c->nb_regions == 0 || c->nb_regions > TLPSIM_MAX_REGIONS)
+		return tlpsim_host_conf_err(c, "region count not in 1..8");
 	memset(&m, 0, sizeof(m));
 	tlpsim_msg_hdr_init(&m.hdr, TLPSIM_MSG_HELLO, sizeof(m));
 	m.nb_queues = c->nb_queues;
@@ -83,9 +95,12 @@ tlpsim_host_conf_check(const struct tlpsim_host_conf *c)
 	m.rcb = c->rcb;
 	m.flags = c->tag10 ? TLPSIM_HELLO_F_TAG10 : 0;
 	memcpy(m.regions, c->regions, sizeof(m.regions[0]) * c->nb_regions);
+	/* The device side will check the same, and say so less directly. */
 	if (tlpsim_hello_check(&m, sizeof(m), 1 + c->nb_regions, &exp, reason,
-			       sizeof(reason)) != TLPSIM_OK || c->rcb > c->mps)
-		return -EINVAL;
+			       sizeof(reason)) != TLPSIM_OK)
+		return tlpsim_host_conf_err(c, reason);
+	if (c->rcb > c->mps)
+		return tlpsim_host_conf_err(c, "read completion boundary above MPS");
 	return 0;
 }
 

@@ -7,7 +7,7 @@
 
 #include "tlpsim_host_priv.h"
 
-/* Most upstream records handled per poll besides the completions returned. */
+/* Most upstream records looked at per poll (a flooding device cannot hold us). */
 #define TLPSIM_HOST_POLL_BUDGET 256u
 /* ABORTED: a request of a lost link, still to be reported by poll. */
 #define TLPSIM_TAG_ABORTED 3
@@ -87,7 +87,7 @@ tlpsim_host_submit(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_req *
 	for (i = 0; i < n; i++) {
 		hdr = reqs[i].hdr;
 		hdr.req_id = h->conf.host_rid;
-		np = tlp_kind_is_nonposted(hdr.kind);
+		np = tlpsim_kind_is_nonposted(hdr.kind);
 		if (hdr.kind >= TLP_KIND_MAX) {
 			err = -EINVAL;
 			break;
@@ -103,8 +103,7 @@ tlpsim_host_submit(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_req *
 			tag = q->free_tags[q->nb_free - 1];
 			hdr.tag = tag;
 		}
-		size = (uint32_t)tlp_hdr_size(&hdr) + (hdr.td ? TLP_DW_BYTES : 0) +
-			(tlp_kind_has_data(hdr.kind) ? (uint32_t)hdr.len_dw * TLP_DW_BYTES : 0);
+		size = tlpsim_tlp_room(&hdr);
 		if (size > TLPSIM_REC_MAX_LEN) {
 			err = -EINVAL;
 			break;
@@ -118,6 +117,7 @@ tlpsim_host_submit(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_req *
 			break;
 		}
 		tlpsim_ring_commit(&q->req, (uint32_t)ret);
+		tlpsim_ring_publish_some(&q->req);
 		if (np) {
 			q->nb_free--;
 			t = &q->tags[tag];
@@ -309,7 +309,7 @@ tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cp
 		if (ret == 0 && (++q->idle & 63) != 0)
 			return nb;
 		now = tlpsim_host_clock();
-		while (ret != 0 && nb < n && budget > 0) {
+		while (ret != 0 && nb < n && budget-- > 0) {
 			if (tlpsim_unlikely(ret < 0)) {
 				q->st.up_malformed++;
 				ret = tlpsim_ring_peek(&q->up, &rec, &len);
@@ -318,10 +318,9 @@ tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cp
 			if (tlpsim_unlikely(tlp_decode(rec, len, &hdr, &data) != 0 ||
 					    !tlpsim_payload_in(rec, len, data, hdr.len_dw))) {
 				q->st.up_malformed++;
-			} else if (tlp_kind_is_cpl(hdr.kind)) {
+			} else if (tlpsim_kind_is_cpl(hdr.kind)) {
 				nb += tlpsim_host_cpl_in(h, q, &hdr, data, now, &cpls[nb]);
 			} else {
-				budget--;
 				/* No room to answer yet: leave the request for the next poll. */
 				if (tlpsim_host_serve(h, q, &hdr, data) == -EAGAIN)
 					break;

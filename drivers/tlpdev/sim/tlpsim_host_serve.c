@@ -24,6 +24,7 @@ tlpsim_host_cpl_out(struct tlpsim_host_queue *q, const struct tlp_hdr *c, const 
 	if (ret < 0)
 		return 0;	/* cannot happen for headers built here; nothing sent */
 	tlpsim_ring_commit(&q->dcpl, (uint32_t)ret);
+	tlpsim_ring_publish_some(&q->dcpl);
 	return 0;
 }
 

@@ -229,6 +229,20 @@ tlpsim_ring_prefetch(const struct tlpsim_ring *r, uint32_t avail)
 		__builtin_prefetch(r->slots + (size_t)((r->head + i) & r->mask) * TLPSIM_SLOT_SIZE);
 }
 
+/**
+ * Within a burst, the producer publishes every this many slots, so that the
+ * consumer starts on the first records while the rest are being written.
+ */
+#define TLPSIM_RING_PUBLISH_SLOTS 8u
+
+/** Producer: publish if enough slots were committed since the last publish. */
+static inline void
+tlpsim_ring_publish_some(struct tlpsim_ring *r)
+{
+	if (r->head - r->published >= TLPSIM_RING_PUBLISH_SLOTS)
+		tlpsim_ring_publish(r);
+}
+
 /** Consumer result codes besides 0 and 1. */
 #define TLPSIM_RING_BROKEN (-1)	/**< bad index or record header: skipped what was there */
 

@@ -34,8 +34,15 @@ tlpsim_rd_init(struct tlpsim_rd *rd, const struct tlp_hdr *req, void *dst, uint1
 	case TLP_KIND_MRD:
 	case TLP_KIND_MRDLK:
 		rd->mode = TLPSIM_RD_MEM;
-		rd->addr = tlp_req_byte_addr(req);
-		rd->remaining = tlp_req_byte_count(req);
+		if (req->first_be == 0xf && req->last_be == (req->len_dw == 1 ? 0 : 0xf) &&
+		    !req->th) {
+			/* Whole DWs: the common case, without the general rules. */
+			rd->addr = req->addr;
+			rd->remaining = (uint32_t)req->len_dw * TLP_DW_BYTES;
+		} else {
+			rd->addr = tlp_req_byte_addr(req);
+			rd->remaining = tlp_req_byte_count(req);
+		}
 		break;
 	case TLP_KIND_CFGWR0:
 	case TLP_KIND_CFGWR1:

@@ -21,6 +21,56 @@
 extern "C" {
 #endif
 
+_Static_assert(TLP_KIND_CPLD == TLP_KIND_CPL + 1 && TLP_KIND_CPLLK == TLP_KIND_CPL + 2 &&
+	       TLP_KIND_CPLDLK == TLP_KIND_CPL + 3, "completion kinds are contiguous");
+
+/** Whether @p kind is a completion (tlp_kind_is_cpl(), inline for bursts). */
+static inline int
+tlpsim_kind_is_cpl(unsigned int kind)
+{
+	return kind - TLP_KIND_CPL <= TLP_KIND_CPLDLK - TLP_KIND_CPL;
+}
+
+/** Whether @p kind carries data (tlp_kind_has_data(), inline for bursts). */
+static inline int
+tlpsim_kind_has_data(unsigned int kind)
+{
+	switch (kind) {
+	case TLP_KIND_MWR:
+	case TLP_KIND_IOWR:
+	case TLP_KIND_CFGWR0:
+	case TLP_KIND_CFGWR1:
+	case TLP_KIND_MSGD:
+	case TLP_KIND_CPLD:
+	case TLP_KIND_CPLDLK:
+	case TLP_KIND_FETCHADD:
+	case TLP_KIND_SWAP:
+	case TLP_KIND_CAS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/** Whether @p kind is a non-posted request (tlp_kind_is_nonposted(), inline). */
+static inline int
+tlpsim_kind_is_nonposted(unsigned int kind)
+{
+	return kind < TLP_KIND_MAX && kind != TLP_KIND_MWR && kind != TLP_KIND_MSG &&
+		kind != TLP_KIND_MSGD && !tlpsim_kind_is_cpl(kind);
+}
+
+/**
+ * Room to reserve for encoding @p h: the largest header, the payload and the
+ * digest. The encoder's result is the exact length.
+ */
+static inline uint32_t
+tlpsim_tlp_room(const struct tlp_hdr *h)
+{
+	return TLP_HDR_MAX_BYTES + (h->td ? TLP_DW_BYTES : 0) +
+		(tlpsim_kind_has_data(h->kind) ? (uint32_t)h->len_dw * TLP_DW_BYTES : 0);
+}
+
 /**
  * Bytes of the next memory request piece from byte address @p addr: at most
  * @p remaining, a DW span of at most @p max_bytes (MPS for writes, MRRS for
