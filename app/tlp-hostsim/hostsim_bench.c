@@ -186,7 +186,8 @@ static void
 bench_usage(FILE *f)
 {
 	fprintf(f,
-		"  --addr ADDR       bus address of the 1 DW memory reads (default 0xfe000000)\n"
+		"  --addr ADDR       where BAR 0 of function 0 is placed and read, 1 DW at a\n"
+		"                    time (default 0xfe000000)\n"
 		"  --count N         latency samples per kind (default 100000)\n"
 		"  --warmup N        unmeasured requests before each run (default 1000)\n"
 		"  --duration-ms N   length of each throughput run (default 1000)\n"
@@ -270,6 +271,30 @@ bench_parse(int argc, char **argv, struct hostsim_opts *o, struct bench_conf *bc
 	return 0;
 }
 
+/*
+ * Place BAR 0 of function 0 at @p addr and enable memory decoding, as an OS
+ * would after sizing it, so that the memory reads land in the BAR.
+ */
+static int
+bench_setup_bar(struct tlpsim_host *host, uint16_t qid, uint64_t addr)
+{
+	const uint16_t bdf = tlp_rid(0, 0, 0);
+	uint32_t bar0, cmd;
+	int ret;
+
+	ret = tlpsim_host_cfg_read(host, qid, bdf, 0x10, &bar0);
+	if (ret == 0)
+		ret = tlpsim_host_cfg_write(host, qid, bdf, 0x10, 0xf, (uint32_t)addr);
+	/* A 64-bit memory BAR (type 10b) takes the upper half in BAR 1. */
+	if (ret == 0 && (bar0 & 0x7) == 0x4)
+		ret = tlpsim_host_cfg_write(host, qid, bdf, 0x14, 0xf, (uint32_t)(addr >> 32));
+	if (ret == 0)
+		ret = tlpsim_host_cfg_read(host, qid, bdf, 0x04, &cmd);
+	if (ret == 0)
+		ret = tlpsim_host_cfg_write(host, qid, bdf, 0x04, 0x3, (cmd & 0xffff) | 0x2);
+	return ret;
+}
+
 static void
 bench_print(const char *kind, const struct bench_result *r)
 {
@@ -314,7 +339,9 @@ bench_run(int argc, char **argv, struct hostsim_opts *o)
 	mem_req.hdr.len_dw = 1;
 	mem_req.hdr.first_be = 0xf;
 
-	ret = bench_latency(host, &bc, &cfg_req, &cfg);
+	ret = bench_setup_bar(host, bc.qid, bc.addr);
+	if (ret == 0)
+		ret = bench_latency(host, &bc, &cfg_req, &cfg);
 	if (ret == 0)
 		ret = bench_latency(host, &bc, &mem_req, &mem);
 	if (ret != 0) {

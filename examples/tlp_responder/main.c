@@ -3,18 +3,21 @@
  */
 
 /*
- * tlp_responder: the smallest useful device on a TLP device.
+ * tlp_responder: the smallest useful emulated PCI function.
  *
- * It answers the host's requests from two plain register files, in a burst
- * loop on one lcore:
- *   - Type 0 configuration requests for function 0 from a 4 KiB config space
- *     image with per-byte write masks (a header with one 32-bit memory BAR);
- *   - memory reads and writes inside the BAR window from a 4 KiB register file;
- * and everything else with the completion the PCIe rules call for (UR for
- * other functions, addresses outside the BAR, I/O and locked requests).
+ * One lcore runs lib/pcifn's service loop over a TLP device. The function it
+ * presents has:
+ *   - a type 0 header (vendor 0x1b36, device 0x0005: the PCI test device ID),
+ *     power management, PCI Express (FLR capable) and MSI-X capabilities,
+ *     and INTA;
+ *   - BAR 0, 16 KiB, 64-bit: a 4 KiB register file at 0x0000 (any access of 1
+ *     to 8 bytes), a doorbell at 0x1000 (a 4-byte write of N raises MSI-X
+ *     vector N, or INTx when MSI-X is off; a write of 0xffffffff lowers INTx),
+ *     the MSI-X table (4 vectors) at 0x2000 and its PBA at 0x3000.
+ * Everything else (config answers, BAR sizing, UR/CA, read splitting, FLR) is
+ * pcifn's work.
  *
- * It is the device peer of "dpdk-tlp-hostsim bench-rtt" in the demo. Later
- * components (lib/pcifn) replace the register files with a real function.
+ * It is the device peer of "dpdk-tlp-hostsim bench-rtt" in the demo.
  *
  * Usage: dpdk-tlp-responder <EAL args> --vdev tlp_sim0,path=<socket> --
  *            [--dev NAME] [--burst N] [--duration SEC] [--stats SEC]
@@ -31,14 +34,20 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include <pcifn.h>
 #include <tlpdev.h>
 
-#define RESP_MAX_BURST 64
-#define RESP_BAR_SIZE 4096u
-/* Where the BAR sits until the host assigns it (the bench's default MRd target). */
-#define RESP_BAR_DEFAULT 0xfe000000u
+#define RESP_MAX_BURST 256
+#define RESP_BAR_SIZE 0x4000u
+#define RESP_REGS_SIZE 0x1000u
+#define RESP_DOORBELL 0x1000u
+#define RESP_MSIX_TABLE 0x2000u
+#define RESP_MSIX_PBA 0x3000u
+#define RESP_MSIX_VECTORS 4
+#define RESP_INTX_LOWER 0xffffffffu
 
 static volatile sig_atomic_t resp_quit;
 
@@ -49,16 +58,11 @@ struct resp_conf {
 	double stats_every;	/* seconds, 0: only at exit */
 };
 
-/* The function the host sees: config space and one BAR of registers. */
-struct resp_fn {
-	uint8_t cfg[TLP_CFG_SPACE_SIZE];
-	uint8_t cfg_wmask[TLP_CFG_SPACE_SIZE];
-	uint8_t bar[RESP_BAR_SIZE];
-	uint16_t rid;		/* routing ID, captured from config writes */
-};
-
-struct resp_stats {
-	uint64_t cfg_rd, cfg_wr, mem_rd, mem_wr, ur, msg, cpl_sent, cpl_dropped;
+/* The device behind BAR 0. */
+struct resp_dev {
+	struct pcifn *fn;
+	uint8_t regs[RESP_REGS_SIZE];
+	uint64_t doorbells;
 };
 
 static void
@@ -67,157 +71,115 @@ resp_signal(int sig __rte_unused)
 	resp_quit = 1;
 }
 
+/* Registers start as a recognisable pattern: byte i holds i & 0xff. */
 static void
-put_le16(uint8_t *p, uint16_t v)
+resp_regs_reset(struct resp_dev *rd)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	unsigned int i;
+
+	for (i = 0; i < RESP_REGS_SIZE; i++)
+		rd->regs[i] = (uint8_t)i;
 }
 
-static void
-put_le32(uint8_t *p, uint32_t v)
+static int
+resp_regs_read(void *ctx, uint64_t offset, void *buf, uint32_t len)
 {
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
+	struct resp_dev *rd = ctx;
+
+	memcpy(buf, &rd->regs[offset], len);
+	return 0;
 }
 
-/* Power-on state of the function: a plain header-type-0 endpoint. */
-static void
-resp_fn_reset(struct resp_fn *fn)
+static int
+resp_regs_write(void *ctx, uint64_t offset, const void *buf, uint32_t len)
 {
-	memset(fn, 0, sizeof(*fn));
-	put_le16(&fn->cfg[0x00], 0x1b36);	/* vendor: Red Hat (QEMU test devices) */
-	put_le16(&fn->cfg[0x02], 0x0005);	/* device: PCI test device */
-	fn->cfg[0x08] = 0x01;			/* revision */
-	fn->cfg[0x0b] = 0xff;			/* class: unassigned */
-	fn->cfg[0x0e] = 0x00;			/* header type 0, single function */
-	put_le32(&fn->cfg[0x10], RESP_BAR_DEFAULT); /* BAR0: 32-bit memory, not prefetchable */
-	put_le16(&fn->cfg[0x2c], 0x1b36);	/* subsystem vendor */
-	put_le16(&fn->cfg[0x2e], 0x1100);	/* subsystem */
-	fn->cfg[0x3d] = 0x01;			/* interrupt pin INTA */
-	/* Writable: command (memory enable, bus master, INTx disable)... */
-	fn->cfg_wmask[0x04] = 0x06;
-	fn->cfg_wmask[0x05] = 0x04;
-	/* ...BAR0 address bits above its size (4 KiB)... */
-	fn->cfg_wmask[0x11] = 0xf0;
-	fn->cfg_wmask[0x12] = 0xff;
-	fn->cfg_wmask[0x13] = 0xff;
-	/* ...and interrupt line. */
-	fn->cfg_wmask[0x3c] = 0xff;
-	/* Registers start as a recognisable pattern: byte i holds i & 0xff. */
-	for (unsigned int i = 0; i < RESP_BAR_SIZE; i++)
-		fn->bar[i] = (uint8_t)i;
+	struct resp_dev *rd = ctx;
+
+	memcpy(&rd->regs[offset], buf, len);
+	return 0;
 }
 
-static uint32_t
-resp_bar_base(const struct resp_fn *fn)
+static const struct pcifn_region_ops resp_regs_ops = {
+	.read = resp_regs_read,
+	.write = resp_regs_write,
+};
+
+static int
+resp_doorbell_write(void *ctx, uint64_t offset __rte_unused, const void *buf,
+		    uint32_t len __rte_unused)
 {
-	return ((uint32_t)fn->cfg[0x10] | (uint32_t)fn->cfg[0x11] << 8 |
-		(uint32_t)fn->cfg[0x12] << 16 | (uint32_t)fn->cfg[0x13] << 24) & ~0xfu;
+	struct resp_dev *rd = ctx;
+	uint32_t v;
+
+	memcpy(&v, buf, sizeof(v));
+	rd->doorbells++;
+	if (pcifn_msix_enabled(rd->fn))
+		return pcifn_msix_notify(rd->fn, 0, (uint16_t)v) == -EINVAL ? -EINVAL : 0;
+	return pcifn_intx_set(rd->fn, v != RESP_INTX_LOWER);
 }
 
-/* Apply a config write under the write masks, honouring the byte enables. */
-static void
-resp_cfg_write(struct resp_fn *fn, const struct tlp_req *req)
+/* The doorbell is write-only: reads are refused (Completer Abort). */
+static const struct pcifn_region_ops resp_doorbell_ops = {
+	.write = resp_doorbell_write,
+};
+
+/* The function was reset (FLR, hot reset, new host): registers to power-on. */
+static int
+resp_reset(struct pcifn *fn __rte_unused, enum pcifn_reset_kind kind, void *ctx)
 {
-	unsigned int reg = req->hdr.cfg_reg, b;
+	struct resp_dev *rd = ctx;
 
-	for (b = 0; b < 4; b++) {
-		uint8_t m = fn->cfg_wmask[reg + b];
+	printf("responder: reset (%s)\n", kind == PCIFN_RESET_FLR ? "FLR" :
+	       kind == PCIFN_RESET_HOT ? "hot reset" : "link down");
+	fflush(stdout);
+	resp_regs_reset(rd);
+	return 0;
+}
 
-		if (req->hdr.first_be & (1u << b))
-			fn->cfg[reg + b] = (uint8_t)((fn->cfg[reg + b] & ~m) | (req->data[b] & m));
+static const struct pcifn_ops resp_fn_ops = {
+	.reset = resp_reset,
+};
+
+static struct pcifn *
+resp_fn_create(struct resp_dev *rd)
+{
+	struct pcifn_params params = {
+		.vendor_id = 0x1b36,
+		.device_id = 0x0005,
+		.subsys_vendor_id = 0x1b36,
+		.subsys_id = 0x1100,
+		.revision = 1,
+		.class_code = 0xff0000,		/* unassigned class */
+		.bars[0] = { .size = RESP_BAR_SIZE, .flags = PCIFN_BAR_64 },
+		.msix_vectors = RESP_MSIX_VECTORS,
+		.msix_bar = 0,
+		.msix_table_offset = RESP_MSIX_TABLE,
+		.msix_pba_offset = RESP_MSIX_PBA,
+		.intx_pin = 1,
+		.flr = 1,
+	};
+	struct pcifn_region regs = {
+		.bar = 0, .offset = 0, .size = RESP_REGS_SIZE,
+		.min_access = 1, .max_access = 8, .flags = PCIFN_REGION_UNALIGNED,
+		.ops = &resp_regs_ops, .ctx = rd,
+	};
+	struct pcifn_region doorbell = {
+		.bar = 0, .offset = RESP_DOORBELL, .size = 4,
+		.min_access = 4, .max_access = 4, .flags = PCIFN_REGION_REFUSE_SPLIT,
+		.ops = &resp_doorbell_ops, .ctx = rd,
+	};
+	struct pcifn *fn;
+
+	fn = pcifn_create(&params, &resp_fn_ops, rd);
+	if (fn == NULL)
+		return NULL;
+	if (pcifn_region_add(fn, &regs) != 0 || pcifn_region_add(fn, &doorbell) != 0) {
+		pcifn_free(fn);
+		return NULL;
 	}
-	/* An endpoint captures its bus and device number from Type 0 writes. */
-	fn->rid = req->hdr.cfg_id;
-}
-
-/*
- * Build the completion(s) for one request into @cpls; return how many. A
- * memory read larger than Max_Payload_Size is split at RCB-aligned
- * boundaries, each completion carrying the remaining byte count.
- */
-static unsigned int
-resp_answer(struct resp_fn *fn, const struct tlpdev_info *info, const struct tlp_req *req,
-	    struct tlp_cpl **cpls, unsigned int room, struct resp_stats *st)
-{
-	const struct tlp_hdr *h = &req->hdr;
-	struct tlp_cpl *c = cpls[0];
-	uint32_t base = resp_bar_base(fn);
-	uint64_t off, addr;
-	uint32_t remaining, chunk, dws, first;
-	unsigned int n = 0;
-
-	switch (h->kind) {
-	case TLP_KIND_CFGRD0:
-	case TLP_KIND_CFGWR0:
-		if ((h->cfg_id & 0x7) != 0)
-			break;	/* only function 0 exists: UR below */
-		tlp_cpl_for_req(h, h->cfg_id, TLP_CPL_SC, &c->hdr);
-		if (h->kind == TLP_KIND_CFGRD0) {
-			memcpy(c->data, &fn->cfg[h->cfg_reg], 4);
-			st->cfg_rd++;
-		} else {
-			resp_cfg_write(fn, req);
-			st->cfg_wr++;
-		}
-		return 1;
-	case TLP_KIND_MWR:
-		if (h->addr >= base && h->addr - base < RESP_BAR_SIZE &&
-		    (uint64_t)h->len_dw * 4 <= RESP_BAR_SIZE - (h->addr - base)) {
-			uint32_t i, len = h->len_dw * 4u;
-
-			off = h->addr - base;
-			for (i = 0; i < len; i++) {
-				uint8_t be = i < 4 ? h->first_be :
-					(i >= len - 4 ? h->last_be : 0xf);
-
-				if (be & (1u << (i & 3)))
-					fn->bar[off + i] = req->data[i];
-			}
-			st->mem_wr++;
-		}
-		return 0;	/* posted: never a completion, even outside the BAR */
-	case TLP_KIND_MRD:
-		if (h->addr < base || h->addr - base >= RESP_BAR_SIZE ||
-		    (uint64_t)h->len_dw * 4 > RESP_BAR_SIZE - (h->addr - base))
-			break;
-		st->mem_rd++;
-		tlp_cpl_for_req(h, fn->rid, TLP_CPL_SC, &c->hdr);
-		remaining = c->hdr.byte_count;
-		addr = tlp_req_byte_addr(h);
-		while (remaining > 0 && n < room) {
-			/* Up to MPS, ending on an RCB boundary unless it is the last piece. */
-			first = (uint32_t)(addr & 3);
-			chunk = info->max_payload - (uint32_t)(addr & (info->rcb - 1));
-			if (chunk >= remaining)
-				chunk = remaining;
-			dws = (first + chunk + 3) / 4;
-			c = cpls[n];
-			if (n > 0)
-				c->hdr = cpls[0]->hdr;
-			c->hdr.len_dw = (uint16_t)dws;
-			c->hdr.byte_count = (uint16_t)remaining;
-			c->hdr.lower_addr = (uint8_t)(addr & 0x7f);
-			memcpy(c->data, &fn->bar[(addr & ~3ull) - base], dws * 4);
-			remaining -= chunk;
-			addr += chunk;
-			n++;
-		}
-		return n;
-	case TLP_KIND_MSG:
-	case TLP_KIND_MSGD:
-		st->msg++;
-		return 0;
-	default:
-		if (!tlp_kind_is_nonposted(h->kind))
-			return 0;
-		break;
-	}
-	/* Unsupported Request: no data. */
-	st->ur++;
-	tlp_cpl_for_req(h, fn->rid, TLP_CPL_UR, &c->hdr);
-	return 1;
+	rd->fn = fn;
+	resp_regs_reset(rd);
+	return fn;
 }
 
 static int
@@ -271,129 +233,84 @@ resp_parse_args(int argc, char **argv, struct resp_conf *conf)
 }
 
 static void
-resp_print_stats(uint16_t dev_id, const struct resp_stats *st)
+resp_print_stats(uint16_t dev_id, const struct resp_dev *rd)
 {
 	struct tlpdev_stats ds;
+	struct pcifn_stats fs;
 	uint64_t malformed = 0;
 	unsigned int i;
 
 	tlpdev_stats_get(dev_id, &ds);
+	pcifn_stats_get(rd->fn, &fs);
 	for (i = 0; i < TLP_ERR_MAX; i++)
 		malformed += ds.rx_malformed[i];
 	printf("responder: cfg_rd=%" PRIu64 " cfg_wr=%" PRIu64 " mem_rd=%" PRIu64
-	       " mem_wr=%" PRIu64 " ur=%" PRIu64 " msg=%" PRIu64 " cpl_sent=%" PRIu64
+	       " mem_wr=%" PRIu64 " ur=%" PRIu64 " ca=%" PRIu64 " crs=%" PRIu64
+	       " doorbells=%" PRIu64 " msix=%" PRIu64 " flr=%" PRIu64
 	       " cpl_dropped=%" PRIu64 " malformed=%" PRIu64 "\n",
-	       st->cfg_rd, st->cfg_wr, st->mem_rd, st->mem_wr, st->ur, st->msg, st->cpl_sent,
-	       st->cpl_dropped, malformed);
+	       fs.cfg_rd, fs.cfg_wr, fs.mem_rd, fs.mem_wr, fs.cpl_ur, fs.cpl_ca, fs.cpl_crs,
+	       rd->doorbells, fs.msix_sent, fs.flr, fs.cpl_dropped, malformed);
 	fflush(stdout);
-}
-
-/* Handle link events: a new host starts from a function in its reset state. */
-static void
-resp_events(uint16_t dev_id, struct resp_fn *fn)
-{
-	struct tlpdev_event ev;
-
-	while (tlpdev_event_dequeue(dev_id, &ev) == 1) {
-		switch (ev.type) {
-		case TLPDEV_EVENT_LINK_UP:
-			printf("responder: link up\n");
-			break;
-		case TLPDEV_EVENT_LINK_DOWN:
-			printf("responder: link down\n");
-			resp_fn_reset(fn);
-			break;
-		case TLPDEV_EVENT_HOT_RESET:
-			resp_fn_reset(fn);
-			break;
-		default:
-			break;
-		}
-		fflush(stdout);
-	}
 }
 
 static int
 resp_loop(uint16_t dev_id, const struct resp_conf *conf)
 {
-	struct tlp_req *reqs[RESP_MAX_BURST];
-	struct tlp_cpl *cpls[RESP_MAX_BURST * 2];
-	struct tlpdev_info info;
-	struct resp_stats st = { 0 };
-	struct resp_fn *fn;
-	uint64_t hz = rte_get_timer_hz(), now, next_ev, next_stats, end;
-	unsigned int i, nb_cpl;
-	uint16_t nb, sent;
-	int ret = 0;
+	struct pcifn_group *grp = NULL;
+	struct resp_dev *rd;
+	uint64_t hz = rte_get_timer_hz(), now, next_stats, end;
+	unsigned int n, iter = 0;
+	int link = 0, ret = 0;
 
-	/* Request and completion storage is ours; the tlpdev fills and reads it. */
-	fn = rte_zmalloc("resp_fn", sizeof(*fn), 0);
-	if (fn == NULL)
+	rd = rte_zmalloc("resp_dev", sizeof(*rd), 0);
+	if (rd == NULL)
 		return -ENOMEM;
-	for (i = 0; i < RESP_MAX_BURST; i++) {
-		reqs[i] = rte_malloc("resp_req", sizeof(struct tlp_req), RTE_CACHE_LINE_SIZE);
-		if (reqs[i] == NULL)
-			ret = -ENOMEM;
+	if (resp_fn_create(rd) == NULL) {
+		ret = -rte_errno;
+		goto free_dev;
 	}
-	for (i = 0; i < RTE_DIM(cpls); i++) {
-		cpls[i] = rte_malloc("resp_cpl", sizeof(struct tlp_cpl), RTE_CACHE_LINE_SIZE);
-		if (cpls[i] == NULL)
-			ret = -ENOMEM;
+	grp = pcifn_group_create(dev_id);
+	if (grp == NULL) {
+		ret = -rte_errno;
+		goto free_fn;
 	}
+	ret = pcifn_group_add(grp, rd->fn, 0);
 	if (ret != 0)
-		goto out;
-	tlpdev_info_get(dev_id, &info);
-	if (info.max_payload == 0)
-		info.max_payload = 128;
-	if (info.rcb == 0 || info.rcb > info.max_payload)
-		info.rcb = 64;
-	resp_fn_reset(fn);
+		goto free_grp;
 
 	now = rte_get_timer_cycles();
-	next_ev = now;
 	next_stats = conf->stats_every > 0 ? now + (uint64_t)(conf->stats_every * hz) : UINT64_MAX;
 	end = conf->duration > 0 ? now + (uint64_t)(conf->duration * hz) : UINT64_MAX;
 	while (!resp_quit) {
-		nb = tlpdev_rx_burst(dev_id, 0, reqs, (uint16_t)conf->burst);
-		nb_cpl = 0;
-		for (i = 0; i < nb; i++)
-			nb_cpl += resp_answer(fn, &info, reqs[i], &cpls[nb_cpl],
-					      RTE_DIM(cpls) - nb_cpl, &st);
 		/*
-		 * Completions must not be lost while the link is up: retry what the
-		 * upstream ring could not take. If the link goes down they are moot.
+		 * pcifn does it all: receive a burst, answer every request, send
+		 * the completions, and on queue 0 handle link events.
 		 */
-		sent = 0;
-		while (sent < nb_cpl) {
-			sent += tlpdev_tx_burst(dev_id, 0, &cpls[sent], (uint16_t)(nb_cpl - sent));
-			if (sent < nb_cpl && tlpdev_link_get(dev_id) != 1)
-				break;
-		}
-		st.cpl_sent += sent;
-		st.cpl_dropped += nb_cpl - sent;
-
-		/* Control work is cheap but not free: check events every millisecond. */
-		if (nb == 0 || (st.cpl_sent & 0xfff) == 0) {
+		n = pcifn_service(grp, 0, conf->burst);
+		/* Housekeeping when idle, and every 1024 busy rounds. */
+		if (n == 0 || (++iter & 0x3ff) == 0) {
 			now = rte_get_timer_cycles();
-			if (now >= next_ev) {
-				resp_events(dev_id, fn);
-				next_ev = now + hz / 1000;
+			if (tlpdev_link_get(dev_id) != link) {
+				link = !link;
+				printf("responder: link %s\n", link ? "up" : "down");
+				fflush(stdout);
 			}
 			if (now >= next_stats) {
-				resp_print_stats(dev_id, &st);
+				resp_print_stats(dev_id, rd);
 				next_stats = now + (uint64_t)(conf->stats_every * hz);
 			}
 			if (now >= end)
 				break;
 		}
 	}
-	resp_print_stats(dev_id, &st);
-out:
-	for (i = 0; i < RESP_MAX_BURST; i++)
-		rte_free(reqs[i]);
-	for (i = 0; i < RTE_DIM(cpls); i++)
-		rte_free(cpls[i]);
-	rte_free(fn);
+	resp_print_stats(dev_id, rd);
+	pcifn_group_remove(grp, rd->fn);
+free_grp:
+	pcifn_group_free(grp);
+free_fn:
+	pcifn_free(rd->fn);
+free_dev:
+	rte_free(rd);
 	return ret;
 }
 

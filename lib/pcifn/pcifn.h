@@ -23,10 +23,17 @@
  * Completer Abort or, while a function is resetting, Configuration Request
  * Retry Status.
  *
- * Threading: everything except pcifn_msix_notify(), pcifn_dma_allowed() and
- * the DMA wrappers runs on the thread that calls pcifn_service() for the
- * group (the control thread). pcifn_msix_notify() may be called from any one
- * data-path thread per queue id it passes.
+ * Threading: everything except pcifn_msix_notify(), pcifn_dma_allowed(),
+ * pcifn_msix_enabled() and pcifn_dma_sync() runs on the thread that calls
+ * pcifn_service() for the group (the control thread). What a request makes
+ * the function send (a pended MSI-X message on unmask, an INTx message when
+ * INTx Disable changes) goes upstream on the queue of that request; what an
+ * owner call or a retry makes it send goes on queue 0. pcifn_msix_notify() and
+ * pcifn_dma_sync() may be called from any one data-path thread per queue id
+ * they pass; a data-path thread must not pass a queue that pcifn_service()
+ * serves.
+ *
+ * Register layouts and bit names are in pcifn_regs.h.
  */
 
 #include <stdbool.h>
@@ -48,6 +55,8 @@ extern "C" {
 #define PCIFN_MAX_REGIONS 32
 /** Most vendor-specific capabilities of one function. */
 #define PCIFN_MAX_VENDOR_CAPS 16
+/** Most functions in a process (telemetry ids 0..PCIFN_MAX_FNS - 1). */
+#define PCIFN_MAX_FNS 64
 
 struct pcifn;
 struct pcifn_group;
@@ -58,8 +67,9 @@ struct pcifn_group;
 
 /** One BAR. */
 struct pcifn_bar_params {
-	uint64_t size;		/**< power of two, >= 4096; 0: BAR not implemented */
-	uint32_t flags;		/**< PCIFN_BAR_* */
+	uint64_t size;		/**< power of two, >= 4096 (<= 2 GiB unless 64-bit);
+				 *   0: BAR not implemented */
+	uint32_t flags;		/**< PCIFN_BAR_*; an I/O BAR cannot be asked for */
 };
 
 /** Identity and resources of a function, fixed at creation. */
@@ -77,7 +87,7 @@ struct pcifn_params {
 	uint32_t msix_pba_offset;	/**< 8-byte aligned */
 	uint8_t intx_pin;		/**< 0: none, 1..4: INTA..INTD */
 	uint8_t flr;			/**< advertise and support Function Level Reset */
-	uint16_t max_payload_supported;	/**< bytes, 128..4096 (default 512) */
+	uint16_t max_payload_supported;	/**< bytes, power of two 128..4096; 0: 512 */
 };
 
 /**
@@ -92,8 +102,12 @@ enum pcifn_reset_kind {
 
 /**
  * A handler for a range of a BAR. Accesses arrive split so that each lies
- * inside the region, is at most @c max_access bytes, and, when the region is
- * not PCIFN_REGION_UNALIGNED, is naturally aligned to its size.
+ * inside the region, is at least @c min_access and at most @c max_access
+ * bytes, and, when the region is not PCIFN_REGION_UNALIGNED, is a power of
+ * two naturally aligned (offset from the BAR start) to its size. A piece of a
+ * request that cannot be cut that way is refused: a read gets Completer
+ * Abort, a write is dropped; both are counted (pcifn_stats::refused).
+ * A NULL op refuses every access of its direction.
  */
 struct pcifn_region_ops {
 	/**
@@ -106,8 +120,14 @@ struct pcifn_region_ops {
 };
 
 /** Region flags. */
-#define PCIFN_REGION_UNALIGNED (1u << 0)	/**< accept unaligned accesses */
-#define PCIFN_REGION_REFUSE_SPLIT (1u << 1)	/**< CA instead of splitting wide accesses */
+/**
+ * Accept accesses of any length from min_access to max_access at any offset
+ * (byte-array registers such as a device config area); longer runs are cut
+ * into max_access pieces.
+ */
+#define PCIFN_REGION_UNALIGNED (1u << 0)
+/** Refuse (CA / drop) a run of bytes that would need more than one access. */
+#define PCIFN_REGION_REFUSE_SPLIT (1u << 1)
 
 /** Declaration of a BAR region. */
 struct pcifn_region {
@@ -160,19 +180,59 @@ int pcifn_region_add(struct pcifn *fn, const struct pcifn_region *region);
  * Add a vendor-specific capability (ID 0x09). @p body is the capability after
  * its ID and next-pointer bytes, starting with the length byte, which the
  * library sets to @p len + 2. The body is read-only for the host, except the
- * bytes set in @p wmask (may be NULL).
- * @return the capability's config offset, or -EINVAL, -ENOSPC, -EBUSY.
+ * bits set in @p wmask (may be NULL; its byte 0, the length, is ignored).
+ * Capabilities are placed DW aligned after the built-in ones, below 0x100.
+ * @return the capability's config offset, or -EINVAL (@p len 0 or above 252),
+ * -ENOSPC (no room below 0x100, or PCIFN_MAX_VENDOR_CAPS reached), -EBUSY
+ * (function in a group).
  */
 int pcifn_cap_add_vendor(struct pcifn *fn, const void *body, const void *wmask, uint8_t len);
 
-/** Read the function's current config space (for owners, telemetry, tests). */
+/**
+ * Add an extended capability (config offset 0x100 and up). @p body is the
+ * capability after its 4-byte header; the library writes the header (ID,
+ * version, next offset). Bits set in @p wmask (may be NULL) are writable by
+ * the host; bits set in @p sticky (may be NULL) keep their value across FLR
+ * and hot reset (not across link down: a new host starts afresh).
+ * @return the capability's config offset, or -EINVAL (@p len not a multiple of
+ * 4, @p version above 15), -ENOSPC, -EBUSY (function in a group).
+ */
+int pcifn_ext_cap_add(struct pcifn *fn, uint16_t id, uint8_t version, const void *body,
+		      const void *wmask, const void *sticky, uint16_t len);
+
+/**
+ * Read the function's current config space (for owners, telemetry, tests).
+ * @return 0, -EINVAL (NULL argument, or beyond the 4 KiB space).
+ */
 int pcifn_config_read(const struct pcifn *fn, uint16_t offset, void *buf, uint16_t len);
 
 /** Where BAR @p bar is assigned (0 while unassigned); valid for 64-bit BARs. */
 uint64_t pcifn_bar_addr(const struct pcifn *fn, unsigned int bar);
 
-/** Routing ID of the function (bus and device captured from config writes). */
+/**
+ * Routing ID of the function: bus and device numbers captured from Type 0
+ * config writes (kept across FLR, cleared by hot reset and link down) and
+ * the function number.
+ */
 uint16_t pcifn_rid(const struct pcifn *fn);
+
+/** Telemetry id of the function (0..PCIFN_MAX_FNS - 1). */
+int pcifn_id(const struct pcifn *fn);
+
+/** The tlpdev of the function's group, or -ENODEV when not in a group. */
+int pcifn_dev_id(const struct pcifn *fn);
+
+/** Whether MSI-X is enabled by the host (the function mask aside). */
+bool pcifn_msix_enabled(const struct pcifn *fn);
+
+/**
+ * Device-initiated copy to or from host memory (tlpdev_dma_sync()), refused
+ * while bus mastering is not allowed.
+ * @return as tlpdev_dma_sync(), or -EPERM (bus master disabled or reset in
+ * progress), -ENODEV (not in a group).
+ */
+int pcifn_dma_sync(struct pcifn *fn, uint16_t qid, enum tlpdev_dma_dir dir, uint64_t host_addr,
+		   void *buf, uint32_t len);
 
 /**
  * Whether the function may master the bus: Bus Master Enable set and no
@@ -185,20 +245,28 @@ bool pcifn_dma_allowed(const struct pcifn *fn);
  * @p qid) when MSI-X is enabled, the function and the vector are unmasked and
  * bus mastering is allowed; otherwise its pending bit is set and the message
  * goes out when it is unmasked.
+ * A pended message of an unmasked vector (link full) is retried by
+ * pcifn_service() on queue 0.
  * @return 0 (sent or pended), -EINVAL (no such vector), -EPERM (MSI-X off or
- * bus master disabled: nothing pended), -ENOBUFS (link full: pended).
+ * bus master disabled or reset in progress: nothing pended), -ENOBUFS (link
+ * full: pended), -ENOTCONN (link down: dropped).
  */
 int pcifn_msix_notify(struct pcifn *fn, uint16_t qid, uint16_t vector);
 
 /**
  * Set or clear the INTx level of the function. The host sees the Interrupt
- * Status bit follow it, and Assert/Deassert messages while INTx Disable is
- * clear.
- * @return 0, -ENOTSUP (no INTx pin).
+ * Status bit follow it, and Assert/Deassert messages (routed Local) while
+ * INTx Disable is clear; a message the link could not take is retried by
+ * pcifn_service() on queue 0. A function being reset sends nothing (it sent
+ * Deassert, if asserted, when the reset began).
+ * @return 0, -EINVAL, -ENOTSUP (no INTx pin).
  */
 int pcifn_intx_set(struct pcifn *fn, bool level);
 
-/** Finish a reset that the owner's reset callback left in progress. */
+/**
+ * Finish a reset that the owner's reset callback left in progress. Control
+ * thread only; ignored when no reset is in progress.
+ */
 void pcifn_reset_done(struct pcifn *fn);
 
 /**
@@ -209,13 +277,13 @@ struct pcifn_group *pcifn_group_create(uint16_t dev_id);
 
 /**
  * Put a function in a group at function number @p fn_num (0..7). Function 0
- * must be added for the others to be visible; the multi-function bit is kept
- * right.
+ * must be added for the others to be visible (config requests to a group
+ * without function 0 get UR); the multi-function bit is kept right.
  * @return 0, -EINVAL, -EEXIST (number taken), -EBUSY (already in a group).
  */
 int pcifn_group_add(struct pcifn_group *grp, struct pcifn *fn, uint8_t fn_num);
 
-/** Remove a function from its group. */
+/** Remove a function from its group. @return 0, -EINVAL (not in @p grp). */
 int pcifn_group_remove(struct pcifn_group *grp, struct pcifn *fn);
 
 /** Free a group; its functions are removed, not freed. */
@@ -223,12 +291,20 @@ void pcifn_group_free(struct pcifn_group *grp);
 
 /**
  * Serve up to @p max requests from queue @p qid of the group's tlpdev, in
- * bursts, and handle the tlpdev's events (link up/down, hot reset) on queue 0.
+ * bursts of 32, and on queue 0 also handle the tlpdev's events (link up/down,
+ * hot reset) and retry pended interrupt messages.
+ *
+ * Completions that the link does not take at once are retried while the
+ * link is up, for at most the PCIe default completion timeout (50 ms); then
+ * (or at once when the link is down) they are dropped and counted.
  * @return the number of requests handled.
  */
 unsigned int pcifn_service(struct pcifn_group *grp, uint16_t qid, unsigned int max);
 
-/** Counters of one function. */
+/**
+ * Counters of one function. Requests that no function claims (unassigned
+ * addresses, I/O, messages...) are counted in function 0 of the group.
+ */
 struct pcifn_stats {
 	uint64_t cfg_rd;	/**< config reads answered SC */
 	uint64_t cfg_wr;	/**< config writes answered SC */
@@ -245,10 +321,20 @@ struct pcifn_stats {
 	uint64_t flr;		/**< Function Level Resets */
 	uint64_t resets;	/**< resets of any kind */
 	uint64_t cpl_dropped;	/**< completions lost to a link going down */
+	uint64_t hole_rd;	/**< reads (or parts) of BAR holes, answered with zeros */
+	uint64_t msgs;		/**< messages received and consumed */
+	uint64_t poisoned;	/**< poisoned (EP) requests received */
+	uint64_t msix_dropped;	/**< MSI-X messages dropped (link down) */
+	uint64_t tx_retries;	/**< tx bursts that the link did not fully take */
+	uint64_t reset_ns_last;	/**< duration of the last completed reset */
+	uint64_t reset_ns_max;	/**< longest completed reset */
 };
 
 /** Read a function's counters. @return 0, -EINVAL. */
 int pcifn_stats_get(const struct pcifn *fn, struct pcifn_stats *stats);
+
+/** Reset a function's counters. @return 0, -EINVAL. */
+int pcifn_stats_reset(struct pcifn *fn);
 
 #ifdef __cplusplus
 }
