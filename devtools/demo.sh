@@ -7,8 +7,9 @@
 #
 # Today the main job is a TLP round-trip benchmark: dpdk-tlp-hostsim (the host:
 # root complex and host memory) sends config and memory read requests over the
-# software link to examples/tlp_responder (a DPDK application holding a
-# tlp_sim tlpdev, answering in a burst loop), each process on its own core.
+# software link to examples/tlp_responder (a DPDK application presenting an
+# emulated PCI function, lib/pcifn, on a tlp_sim tlpdev), each process on its
+# own core.
 #
 # Environment: TLPEMU_DEMO_ARGS adds arguments to "dpdk-tlp-hostsim bench-rtt".
 
