@@ -180,6 +180,8 @@ struct tst_resp {
 	unsigned int link_downs;
 	unsigned int idle;
 	uint16_t next_q;
+	const struct tst_cfg_ops *cfg_ops;	/* NULL: the flat config space */
+	void *cfg_ctx;
 };
 
 static void
@@ -323,6 +325,34 @@ tst_resp_mwr(struct tst_resp *r, const struct tlp_req *q)
 		tst_resp_dma(r);
 	if (tst_covers(off, len, TST_REG_MSI))
 		tlpdev_msi_send(r->dev_id, 0, TST_MSI_ADDR, tst_le32_get(&r->bar[TST_REG_MSI]));
+	if (tst_covers(off, len, TST_REG_MSG)) {
+		uint32_t v = tst_le32_get(&r->bar[TST_REG_MSG]);
+
+		tlpdev_msg_send(r->dev_id, 0, (uint16_t)(v >> 16), (uint8_t)v,
+				(enum tlp_msg_route)((v >> 8) & 7));
+	}
+}
+
+/* A config request through the model: one completion into r->cpls[*nb]. */
+static void
+tst_resp_cfg_model(struct tst_resp *r, const struct tlp_req *q, unsigned int *nb)
+{
+	const struct tlp_hdr *h = &q->hdr;
+	struct tlp_cpl *c = r->cpls[*nb];
+	uint8_t fn = (uint8_t)(h->cfg_id & 7);
+	uint32_t v = 0;
+	int st;
+
+	if (h->kind == TLP_KIND_CFGRD0) {
+		st = r->cfg_ops->read(r->cfg_ctx, fn, h->cfg_reg, &v);
+	} else {
+		memcpy(&v, q->data, 4);
+		st = r->cfg_ops->write(r->cfg_ctx, fn, h->cfg_reg, h->first_be, v);
+	}
+	tlp_cpl_for_req(h, h->cfg_id, (enum tlp_cpl_status)st, &c->hdr);
+	if (st == TLP_CPL_SC && h->kind == TLP_KIND_CFGRD0)
+		memcpy(c->data, &v, 4);
+	(*nb)++;
 }
 
 /* Completions answering one request into r->cpls[*nb...]. */
@@ -335,6 +365,10 @@ tst_resp_answer(struct tst_resp *r, const struct tlp_req *q, unsigned int *nb)
 	uint64_t addr, off;
 	unsigned int b;
 
+	if (r->cfg_ops != NULL && (h->kind == TLP_KIND_CFGRD0 || h->kind == TLP_KIND_CFGWR0)) {
+		tst_resp_cfg_model(r, q, nb);
+		return;
+	}
 	switch (h->kind) {
 	case TLP_KIND_CFGRD0:
 		if ((h->cfg_id & 7) != 0)
@@ -448,6 +482,13 @@ tst_resp_step(struct tst_resp *r)
 pid_t
 tst_dev_spawn(const char *sock, const char *extra_devargs, int core)
 {
+	return tst_dev_spawn_cfg(sock, extra_devargs, core, NULL, NULL);
+}
+
+pid_t
+tst_dev_spawn_cfg(const char *sock, const char *extra_devargs, int core,
+		  const struct tst_cfg_ops *ops, void *ctx)
+{
 	pid_t parent = getpid(), pid;
 	char vdev[256], lcores[16];
 	const char *args[] = {
@@ -477,6 +518,8 @@ tst_dev_spawn(const char *sock, const char *extra_devargs, int core)
 	r = tst_resp_new((uint16_t)id);
 	if (r == NULL)
 		_exit(4);
+	r->cfg_ops = ops;
+	r->cfg_ctx = ctx;
 	for (;;)
 		tst_resp_step(r);
 }

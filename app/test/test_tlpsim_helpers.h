@@ -35,6 +35,8 @@
 #define TST_REG_DMA_STATUS 0x118u	/* int32: its status; TST_DMA_IDLE before any */
 #define TST_REG_DMA_SUM 0x11cu	/* reads: checksum of the bytes read */
 #define TST_REG_MSI 0x120u	/* write: MSI with this data at TST_MSI_ADDR */
+/* write: a message TLP without data, code 7:0, routing 10:8, requester ID 31:16 */
+#define TST_REG_MSG 0x124u
 #define TST_REG_MALFORMED 0x128u	/* 64-bit: malformed TLPs the device dropped */
 #define TST_REG_ERRORS 0x130u	/* 64-bit: other errors the device counted */
 #define TST_REG_LINK_UPS 0x138u	/* link-up events the responder saw */
@@ -72,6 +74,21 @@ int tst_count_maps(void);
  * killed (it also dies with its parent). Returns the pid, or -1.
  */
 pid_t tst_dev_spawn(const char *sock, const char *extra_devargs, int core);
+
+/*
+ * A config space model for the responder, replacing its flat default (all
+ * bytes writable, function 0 only). Each op gets one DW request of function
+ * @p fn (0..7) and returns a TLP_CPL_* status: SC, UR (no such function) or
+ * CRS (not ready); a read fills *@p val. Called in the device process.
+ */
+struct tst_cfg_ops {
+	int (*read)(void *ctx, uint8_t fn, uint16_t reg, uint32_t *val);
+	int (*write)(void *ctx, uint8_t fn, uint16_t reg, uint8_t be, uint32_t val);
+};
+
+/* tst_dev_spawn() with a config space model (@p ctx lives in the child's copy). */
+pid_t tst_dev_spawn_cfg(const char *sock, const char *extra_devargs, int core,
+			const struct tst_cfg_ops *ops, void *ctx);
 
 /* Kill @p pid at exit if it is still alive (tst_dev_spawn() does it itself). */
 void tst_track_pid(pid_t pid);

@@ -69,6 +69,8 @@ struct hostsim_cmd {
 };
 
 extern const struct hostsim_cmd hostsim_cmd_bench_rtt;
+extern const struct hostsim_cmd hostsim_cmd_lspci;
+extern const struct hostsim_cmd hostsim_cmd_flr;
 
 /* Defaults of the common options. */
 void hostsim_opts_init(struct hostsim_opts *o);

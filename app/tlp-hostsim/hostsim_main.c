@@ -17,6 +17,8 @@
 
 static const struct hostsim_cmd *const hostsim_cmds[] = {
 	&hostsim_cmd_bench_rtt,
+	&hostsim_cmd_lspci,
+	&hostsim_cmd_flr,
 };
 
 static void

@@ -187,6 +187,7 @@ uint16_t tlpsim_dev_rx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_req **
 uint16_t tlpsim_dev_tx_burst(struct tlpdev *dev, uint16_t qid, struct tlp_cpl **cpls,
 			     uint16_t n);
 int tlpsim_dev_msi_send(struct tlpdev *dev, uint16_t qid, uint64_t addr, uint32_t data);
+int tlpsim_dev_msg_send(struct tlpdev *dev, uint16_t qid, const struct tlp_hdr *msg);
 
 /* tlpsim_dev_dma_map.c: DMA through the mapping. */
 uint16_t tlpsim_dev_dma_submit_map(struct tlpdev *dev, uint16_t qid,

@@ -45,6 +45,7 @@ static const struct tlpdev_ops tlpsim_dev_ops_map = {
 	.dma_submit = tlpsim_dev_dma_submit_map,
 	.dma_complete = tlpsim_dev_dma_complete_map,
 	.msi_send = tlpsim_dev_msi_send,
+	.msg_send = tlpsim_dev_msg_send,
 	.host_mem_map = tlpsim_dev_host_mem_map,
 	.event_poll = tlpsim_dev_event_poll,
 };
@@ -61,6 +62,7 @@ static const struct tlpdev_ops tlpsim_dev_ops_tlp = {
 	.dma_submit = tlpsim_dev_dma_submit_tlp,
 	.dma_complete = tlpsim_dev_dma_complete_tlp,
 	.msi_send = tlpsim_dev_msi_send,
+	.msg_send = tlpsim_dev_msg_send,
 	.event_poll = tlpsim_dev_event_poll,
 };
 

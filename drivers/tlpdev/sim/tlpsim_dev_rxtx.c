@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The tlpemu authors
  */
 
-/* Bursts of the device side: requests in, completions and MSI out. */
+/* Bursts of the device side: requests in, completions, MSI and messages out. */
 
 #include <errno.h>
 #include <string.h>
@@ -151,6 +151,45 @@ tlpsim_dev_msi_send(struct tlpdev *dev, uint16_t qid, uint64_t addr, uint32_t da
 	ret = tlp_encode(&h, &data, p, TLP_HDR_MAX_BYTES + TLP_DW_BYTES);
 	if (ret < 0) {
 		ret = -EINVAL;
+		goto leave;
+	}
+	tlpsim_ring_commit(&q->up, (uint32_t)ret);
+	tlpsim_ring_publish(&q->up);
+	ret = 0;
+leave:
+	tlpsim_dev_leave(q);
+	return ret;
+}
+
+int
+tlpsim_dev_msg_send(struct tlpdev *dev, uint16_t qid, const struct tlp_hdr *msg)
+{
+	struct tlpsim_dev_queue *q = &tlpsim_dev_priv(dev)->q[qid];
+	struct tlp_hdr h;
+	uint8_t *p;
+	int ret;
+
+	/* Messages without data only: what the class API builds. */
+	if (unlikely(msg->kind != TLP_KIND_MSG))
+		return -EINVAL;
+	if (unlikely(!tlpsim_dev_enter(q))) {
+		ret = -ENOTCONN;
+		goto leave;
+	}
+	/* Ordered after the queue's DMA writes, as an MSI is. */
+	if (q->priv->args.dma_mode == TLPSIM_DMA_TLP && tlpsim_dev_dma_flush_writes(q) != 0) {
+		ret = -ENOBUFS;
+		goto leave;
+	}
+	h = *msg;
+	p = tlpsim_ring_reserve(&q->up, TLP_HDR_MAX_BYTES);
+	if (p == NULL) {
+		ret = -ENOBUFS;
+		goto leave;
+	}
+	ret = tlp_encode(&h, NULL, p, TLP_HDR_MAX_BYTES);
+	if (ret < 0) {
+		ret = -EINVAL;	/* nothing committed: the reservation is reused */
 		goto leave;
 	}
 	tlpsim_ring_commit(&q->up, (uint32_t)ret);

@@ -17,7 +17,9 @@
  * upstream: memory reads of host memory are answered with completions split
  * at RCB and Max_Payload_Size, writes land in host memory, writes in the MSI
  * window (0xFEE00000-0xFEEFFFFF) are delivered as interrupts, anything outside
- * host memory is an Unsupported Request.
+ * host memory is an Unsupported Request. Assert_INTx / Deassert_INTx messages
+ * drive one virtual wire per requester and pin, delivered as INTx interrupts;
+ * other messages are counted and dropped.
  *
  * Like a root port, the host times every non-posted request: a completion
  * slower than the completion timeout, or missing, is reported with
@@ -53,6 +55,18 @@ typedef void (*tlpsim_host_log_t)(void *arg, int level, const char *msg);
 /** Interrupt callback: an MSI write (address, data) arrived on queue @p qid. */
 typedef void (*tlpsim_host_msi_t)(void *arg, uint16_t qid, uint64_t addr, uint32_t data);
 
+/** INTx pins: INTA..INTD are 0..3. */
+#define TLPSIM_INTX_PINS 4
+
+/**
+ * INTx callback: an Assert_INTx or Deassert_INTx message of requester @p rid
+ * for pin @p pin (0..3: INTA..INTD) arrived on queue @p qid; @p level is the
+ * state of that virtual wire after it (1 asserted). Called for every such
+ * message, in link order, also when it repeats the state the wire had.
+ */
+typedef void (*tlpsim_host_intx_t)(void *arg, uint16_t qid, uint16_t rid, uint8_t pin,
+				   uint8_t level);
+
 /** Default bus address of host memory: the 4 GiB boundary. */
 #define TLPSIM_HOST_MEM_BASE_DEFAULT 0x100000000ull
 /** Default completion timeout. */
@@ -77,6 +91,8 @@ struct tlpsim_host_conf {
 	int log_level;			/**< most verbose level passed on, default NOTICE */
 	tlpsim_host_msi_t msi;		/**< optional interrupt callback */
 	void *msi_arg;			/**< its argument */
+	tlpsim_host_intx_t intx;	/**< optional INTx callback */
+	void *intx_arg;			/**< its argument */
 };
 
 /** Fill @p conf with defaults (socket_path NULL). */
@@ -210,12 +226,21 @@ struct tlpsim_host_stats {
 	uint64_t dma_write_bytes;	/**< bytes they wrote */
 	uint64_t dma_ur;		/**< device requests outside host memory */
 	uint64_t msi;			/**< interrupts delivered */
+	uint64_t intx_assert;		/**< Assert_INTx messages received */
+	uint64_t intx_deassert;		/**< Deassert_INTx messages received */
+	uint64_t msgs_other;		/**< other messages (counted, dropped) */
 	uint64_t link_ups;		/**< successful handshakes */
 	uint64_t link_downs;		/**< links lost or closed */
 };
 
 /** Read the counters. */
 void tlpsim_host_stats_get(const struct tlpsim_host *h, struct tlpsim_host_stats *stats);
+
+/**
+ * INTx wires of requester @p rid: bit i set while pin i (INTA + i) is
+ * asserted. Every wire is deasserted when a link comes up.
+ */
+uint8_t tlpsim_host_intx_get(const struct tlpsim_host *h, uint16_t rid);
 
 /** The host's clock: cheap and monotonic, in units of its own (TSC on x86). */
 uint64_t tlpsim_host_clock(void);

@@ -427,6 +427,8 @@ tlpsim_host_connect(struct tlpsim_host *h, unsigned int timeout_ms)
 	int sock, ring_fd, ret;
 
 	tlpsim_host_disconnect(h);
+	/* A new link starts with every INTx wire deasserted. */
+	memset(h->intx, 0, sizeof(h->intx));
 	h->refusal_code = 0;
 	h->refusal[0] = '\0';
 	for (;;) {
@@ -485,6 +487,9 @@ tlpsim_host_stats_get(const struct tlpsim_host *h, struct tlpsim_host_stats *s)
 		s->dma_write_bytes += q->dma_write_bytes;
 		s->dma_ur += q->dma_ur;
 		s->msi += q->msi;
+		s->intx_assert += q->intx_assert;
+		s->intx_deassert += q->intx_deassert;
+		s->msgs_other += q->msgs_other;
 	}
 	s->link_ups = h->link_ups;
 	s->link_downs = __atomic_load_n(&h->link_downs, __ATOMIC_RELAXED);
@@ -496,4 +501,10 @@ tlpsim_host_outstanding(const struct tlpsim_host *h, uint16_t qid)
 	if (qid >= h->conf.nb_queues)
 		return 0;
 	return h->q[qid].nb_busy;
+}
+
+uint8_t
+tlpsim_host_intx_get(const struct tlpsim_host *h, uint16_t rid)
+{
+	return __atomic_load_n(&h->intx[rid], __ATOMIC_ACQUIRE);
 }

@@ -49,6 +49,9 @@ struct tlpsim_host_qstats {
 	uint64_t dma_write_bytes;
 	uint64_t dma_ur;
 	uint64_t msi;
+	uint64_t intx_assert;
+	uint64_t intx_deassert;
+	uint64_t msgs_other;
 };
 
 struct tlpsim_host_queue {
@@ -98,6 +101,8 @@ struct tlpsim_host {
 	int refusal_code;
 	char refusal[128];
 	struct tlpsim_host_queue *q;	/* nb_queues entries */
+	/* INTx wires by requester ID (bit i: pin i asserted); atomics, any queue. */
+	uint8_t intx[1u << 16];
 };
 
 void tlpsim_host_log(const struct tlpsim_host *h, int level, const char *fmt, ...)

@@ -9,6 +9,10 @@
 
 #include "tlpsim_host_priv.h"
 
+/* INTx message codes: Assert_INTA..D, then Deassert_INTA..D (PCIe Base Spec). */
+#define TLPSIM_MSG_INTX_FIRST 0x20u
+#define TLPSIM_MSG_INTX_LAST 0x27u
+
 /* Encode one completion into the downstream completion ring; 0 or -EAGAIN. */
 static int
 tlpsim_host_cpl_out(struct tlpsim_host_queue *q, const struct tlp_hdr *c, const void *data)
@@ -119,6 +123,39 @@ tlpsim_host_mwr(struct tlpsim_host *h, struct tlpsim_host_queue *q, const struct
 	q->st.dma_write_bytes += req->first_be == 0 ? 0 : tlp_req_byte_count(req);
 }
 
+/*
+ * A message: Assert_INTx / Deassert_INTx (routed Local, as the spec requires;
+ * any other routing makes it malformed) drive the requester's virtual wire;
+ * the rest is counted and dropped.
+ */
+static void
+tlpsim_host_msg(struct tlpsim_host *h, struct tlpsim_host_queue *q, const struct tlp_hdr *msg)
+{
+	uint8_t code = msg->msg_code, pin, bit, level;
+
+	if (msg->kind != TLP_KIND_MSG || code < TLPSIM_MSG_INTX_FIRST ||
+	    code > TLPSIM_MSG_INTX_LAST) {
+		q->st.msgs_other++;
+		return;
+	}
+	if (msg->msg_route != TLP_MSG_ROUTE_LOCAL) {
+		q->st.up_malformed++;
+		return;
+	}
+	pin = (uint8_t)((code - TLPSIM_MSG_INTX_FIRST) & 3);
+	bit = (uint8_t)(1u << pin);
+	level = code < TLPSIM_MSG_INTX_FIRST + TLPSIM_INTX_PINS;
+	if (level) {
+		__atomic_fetch_or(&h->intx[msg->req_id], bit, __ATOMIC_RELEASE);
+		q->st.intx_assert++;
+	} else {
+		__atomic_fetch_and(&h->intx[msg->req_id], (uint8_t)~bit, __ATOMIC_RELEASE);
+		q->st.intx_deassert++;
+	}
+	if (h->conf.intx != NULL)
+		h->conf.intx(h->conf.intx_arg, q->qid, msg->req_id, pin, level);
+}
+
 int
 tlpsim_host_serve(struct tlpsim_host *h, struct tlpsim_host_queue *q, const struct tlp_hdr *req,
 		  const void *data)
@@ -130,6 +167,10 @@ tlpsim_host_serve(struct tlpsim_host *h, struct tlpsim_host_queue *q, const stru
 		return tlpsim_host_mrd(h, q, req);
 	case TLP_KIND_MWR:
 		tlpsim_host_mwr(h, q, req, data);
+		return 0;
+	case TLP_KIND_MSG:
+	case TLP_KIND_MSGD:
+		tlpsim_host_msg(h, q, req);
 		return 0;
 	default:
 		break;
