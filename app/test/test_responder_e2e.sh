@@ -5,7 +5,8 @@
 # End to end over the software link, with the real binaries: dpdk-tlp-responder
 # (device side, tlp_sim vdev) answers dpdk-tlp-hostsim bench-rtt (host side).
 # Checks the bench saw no error or timeout, the responder's counters, the
-# telemetry endpoints /tlpdev/list, /tlpdev/info and /tlpdev/stats, and that a
+# telemetry endpoints (/tlpdev/list, info, stats; /pcifn/list, stats, config),
+# and that a
 # second host can attach after the first one is gone.
 # usage: test_responder_e2e.sh <responder> <hostsim>
 
@@ -75,7 +76,8 @@ for cmd in sys.argv[2:]:
 print(json.dumps(out))
 PYEOF
 tel=$(python3 "$dir/tel.py" "/var/run/dpdk/$prefix/dpdk_telemetry.v2" \
-	/tlpdev/list /tlpdev/info,0 /tlpdev/stats,0 2> "$dir/tel.err")
+	/tlpdev/list /tlpdev/info,0 /tlpdev/stats,0 /pcifn/list /pcifn/stats,0 /pcifn/config,0 \
+	2> "$dir/tel.err")
 check '[ -n "$tel" ]' "telemetry answers ($(cat "$dir/tel.err"))"
 check 'echo "$tel" | python3 -c "
 import json, sys
@@ -85,6 +87,12 @@ assert t[\"/tlpdev/info\"][\"driver\"] == \"tlp_sim\", t[\"/tlpdev/info\"]
 st = t[\"/tlpdev/stats\"]
 assert st[\"rx_CfgRd0\"] > 4000 and st[\"rx_MRd\"] > 4000, st
 assert st[\"tx_CplD\"] == st[\"rx_CfgRd0\"] + st[\"rx_MRd\"], st
+assert t[\"/pcifn/list\"] == [0], t[\"/pcifn/list\"]
+fs = t[\"/pcifn/stats\"]
+assert fs[\"cfg_rd\"] == st[\"rx_CfgRd0\"] and fs[\"mem_rd\"] == st[\"rx_MRd\"], (fs, st)
+assert fs[\"cpl_ur\"] == 0 and fs[\"cpl_ca\"] == 0, fs
+cfg = t[\"/pcifn/config\"]
+assert len(cfg) == 64 and cfg[0] == 0x00051b36, cfg[:4]
 "' "telemetry list, info and stats agree with the traffic"
 
 kill -INT "$pid"
