@@ -6,8 +6,7 @@
 # (device side, tlp_sim vdev) answers dpdk-tlp-hostsim bench-rtt (host side).
 # Checks the bench saw no error or timeout, the responder's counters, the
 # telemetry endpoints (/tlpdev/list, info, stats; /pcifn/list, stats, config),
-# and that a
-# second host can attach after the first one is gone.
+# and that a second host can attach after the first one is gone.
 # usage: test_responder_e2e.sh <responder> <hostsim>
 
 set -u
