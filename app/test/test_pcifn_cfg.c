@@ -403,6 +403,125 @@ test_vendor_ext_caps(void)
 	return TEST_SUCCESS;
 }
 
+/* Owner hooks on config DWs, owner config writes, and BAR windows. */
+struct hook_log {
+	unsigned int reads, writes;
+	uint16_t reg;
+	uint8_t be;
+	uint8_t data[4];
+};
+
+static void
+hook_read(struct pcifn *fn __rte_unused, uint16_t reg, uint32_t *val, void *ctx)
+{
+	struct hook_log *l = ctx;
+
+	l->reads++;
+	l->reg = reg;
+	*val ^= 0xa5a5a5a5u;
+}
+
+static void
+hook_write(struct pcifn *fn __rte_unused, uint16_t reg, uint8_t be, const uint8_t *data,
+	   void *ctx)
+{
+	struct hook_log *l = ctx;
+
+	l->writes++;
+	l->reg = reg;
+	l->be = be;
+	memcpy(l->data, data, 4);
+}
+
+static const struct pcifn_cfg_hook_ops hook_ops = {
+	.read = hook_read,
+	.write = hook_write,
+};
+
+static int
+test_cfg_hooks(void)
+{
+	uint8_t body[10] = { 0 }, wmask[10] = { 0 };
+	struct hook_log log = { 0 };
+	struct tlpemu_test_tlpdev *t;
+	struct pcifn_group *grp;
+	struct pcifn_params p = tp_params();
+	struct tp_regs *regs = calloc(1, sizeof(*regs));
+	struct pcifn_region r = {
+		.bar = 0, .offset = 0, .size = 0x1000, .min_access = 1, .max_access = 8,
+		.ops = &tp_regs_ops, .ctx = regs,
+	};
+	uint32_t v, w = 0x11223344;
+	uint16_t hreg;
+	struct pcifn *fn;
+	int off;
+
+	TEST_ASSERT(regs != NULL, "calloc");
+	t = tlpemu_test_tlpdev_create("tc_hooks", NULL);
+	grp = pcifn_group_create(tlpemu_test_tlpdev_id(t));
+	tlpemu_test_tlpdev_set_service(t, tp_service, grp);
+	fn = pcifn_create(&p, NULL, NULL);
+	TEST_ASSERT(fn != NULL, "create");
+	TEST_ASSERT_EQUAL(pcifn_region_add(fn, &r), 0, "region");
+	memset(&wmask[6], 0xff, 4);	/* config offset +8..+11 writable */
+	off = pcifn_cap_add_vendor(fn, body, wmask, sizeof(body));
+	TEST_ASSERT(off > 0, "vendor cap");
+	hreg = (uint16_t)(off + 8);
+	TEST_ASSERT_EQUAL(pcifn_cfg_hook_add(fn, 0x3c, 4, &hook_ops, &log), -EINVAL,
+			  "hook in the header");
+	TEST_ASSERT_EQUAL(pcifn_cfg_hook_add(fn, hreg, 0, &hook_ops, &log), -EINVAL, "empty");
+	TEST_ASSERT_EQUAL(pcifn_cfg_hook_add(fn, 0xffe, 4, &hook_ops, &log), -EINVAL,
+			  "beyond 4 KiB");
+	TEST_ASSERT_EQUAL(pcifn_cfg_hook_add(fn, hreg, 4, &hook_ops, &log), 0, "hook");
+	TEST_ASSERT_EQUAL(pcifn_cfg_hook_add(fn, (uint16_t)(hreg + 2), 1, &hook_ops, &log),
+			  -EEXIST, "overlap");
+	TEST_ASSERT_EQUAL(pcifn_config_write(fn, (uint16_t)(off + 4), &w, 4), 0, "owner write");
+	TEST_ASSERT_EQUAL(pcifn_config_write(fn, 0x10, &w, 4), -EINVAL, "owner write to header");
+	TEST_ASSERT_EQUAL(pcifn_group_add(grp, fn, 0), 0, "add");
+
+	/* Owner write bypasses the masks; a host write to the same DW does not. */
+	TEST_ASSERT_EQUAL(tlpemu_test_cfg_read(t, 0, (uint16_t)(off + 4), 0xf, &v), TLP_CPL_SC,
+			  "read");
+	TEST_ASSERT_EQUAL(v, 0x11223344u, "owner wrote a read-only field");
+	tlpemu_test_cfg_write(t, 0, (uint16_t)(off + 4), 0xf, 0);
+	tlpemu_test_cfg_read(t, 0, (uint16_t)(off + 4), 0xf, &v);
+	TEST_ASSERT_EQUAL(v, 0x11223344u, "host cannot write it");
+	TEST_ASSERT_EQUAL(log.reads + log.writes, 0, "unhooked DW: no hook call");
+
+	/* The hooked DW: writes land under the masks, then the hook sees them. */
+	TEST_ASSERT_EQUAL(tlpemu_test_cfg_write(t, 0, hreg, 0x6, 0xdeadbeef), TLP_CPL_SC,
+			  "hooked write");
+	TEST_ASSERT_EQUAL(log.writes, 1, "write hook called once");
+	TEST_ASSERT_EQUAL(log.reg, hreg, "write hook register");
+	TEST_ASSERT_EQUAL(log.be, 0x6, "byte enables passed");
+	TEST_ASSERT_EQUAL(log.data[1], 0xbe, "data passed");
+	TEST_ASSERT_EQUAL(tlpemu_test_cfg_read(t, 0, hreg, 0xf, &v), TLP_CPL_SC, "hooked read");
+	TEST_ASSERT_EQUAL(log.reads, 1, "read hook called once");
+	TEST_ASSERT_EQUAL(v, 0x00adbe00u ^ 0xa5a5a5a5u, "read hook value over the image: 0x%x",
+			  v);
+
+	/* BAR windows: through the region handlers, holes read as zeros. */
+	w = 0xcafef00d;
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 0x10, &w, 4, true), 0, "window write");
+	TEST_ASSERT_EQUAL(memcmp(&regs->mem[0x10], &w, 4), 0, "reached the region");
+	v = 0;
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 0x11, &v, 2, false), 0, "window read");
+	TEST_ASSERT_EQUAL(v, (w >> 8) & 0xffff, "2 bytes at +1: 0x%x", v);
+	v = 0xffffffff;
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 0x1800, &v, 4, false), 0, "hole read");
+	TEST_ASSERT_EQUAL(v, 0, "hole reads zero");
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 0x13, &v, 2, false), -EINVAL, "crosses a DW");
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 0x10, &v, 3, false), -EINVAL, "3 bytes");
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 1, 0, &v, 4, false), -EINVAL, "no BAR 1");
+	TEST_ASSERT_EQUAL(pcifn_bar_access(fn, 0, 16384, &v, 4, false), -EINVAL,
+			  "beyond the BAR");
+	pcifn_group_free(grp);
+	pcifn_free(fn);
+	tlpemu_test_tlpdev_destroy(t);
+	free(regs);
+	return TEST_SUCCESS;
+}
+
 /* Routing of config requests, routing ID capture, the multi-function bit. */
 static int
 test_cfg_routing(void)
@@ -534,6 +653,7 @@ static const struct tlpemu_test_case cases[] = {
 	TEST_CASE(test_bar_sizing),
 	TEST_CASE(test_hostile_writes),
 	TEST_CASE(test_vendor_ext_caps),
+	TEST_CASE(test_cfg_hooks),
 	TEST_CASE(test_cfg_routing),
 	TEST_CASE(test_params),
 	{ NULL, NULL },

@@ -201,6 +201,56 @@ int pcifn_ext_cap_add(struct pcifn *fn, uint16_t id, uint8_t version, const void
 		      const void *wmask, const void *sticky, uint16_t len);
 
 /**
+ * Owner hook on a range of config space, for registers whose accesses have
+ * side effects (e.g. the data window of virtio's PCI configuration access
+ * capability). Both ops are optional and run on the control thread.
+ */
+struct pcifn_cfg_hook_ops {
+	/**
+	 * A host read of the DW at config offset @p reg: @p val holds the config
+	 * image's value (little-endian); the hook may replace it.
+	 */
+	void (*read)(struct pcifn *fn, uint16_t reg, uint32_t *val, void *ctx);
+	/**
+	 * A host write of the DW at @p reg, called after the write was applied
+	 * to the image under the write masks; @p data holds the four bytes the
+	 * host sent and @p be says which of them it enabled.
+	 */
+	void (*write)(struct pcifn *fn, uint16_t reg, uint8_t be, const uint8_t *data, void *ctx);
+};
+
+/** Most config hooks of one function. */
+#define PCIFN_MAX_CFG_HOOKS 4
+
+/**
+ * Hook host accesses to the DWs of config space overlapping
+ * [@p offset, @p offset + @p len).
+ * @return 0, -EINVAL (range beyond 4 KiB, inside the type 0 header, or no
+ * op), -ENOSPC (PCIFN_MAX_CFG_HOOKS reached), -EEXIST (overlaps another hook).
+ */
+int pcifn_cfg_hook_add(struct pcifn *fn, uint16_t offset, uint16_t len,
+		       const struct pcifn_cfg_hook_ops *ops, void *ctx);
+
+/**
+ * Owner update of its own config space, ignoring the host's write masks
+ * (e.g. a read-only status field of a vendor capability). Does not run hooks.
+ * @return 0, -EINVAL (NULL, beyond 4 KiB, or overlapping the type 0 header).
+ */
+int pcifn_config_write(struct pcifn *fn, uint16_t offset, const void *buf, uint16_t len);
+
+/**
+ * Access BAR @p bar at @p offset through its region handlers, as a host
+ * request of 1, 2 or 4 bytes inside one DW would: holes read as zeros and
+ * ignore writes. For windows onto a BAR (virtio's PCI configuration access
+ * capability). Control thread only.
+ * @return 0, -EINVAL (bad BAR, beyond its size, length not 1/2/4 or crossing
+ * a DW), -EACCES (a region refused a read; a refused write is dropped and
+ * counted, as a posted write is, and returns 0).
+ */
+int pcifn_bar_access(struct pcifn *fn, unsigned int bar, uint64_t offset, void *buf,
+		     uint32_t len, bool write);
+
+/**
  * Read the function's current config space (for owners, telemetry, tests).
  * @return 0, -EINVAL (NULL argument, or beyond the 4 KiB space).
  */

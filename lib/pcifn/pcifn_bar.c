@@ -399,3 +399,33 @@ pcifn_bar_write(struct pcifn *fn, unsigned int bar, uint64_t off, const struct t
 	else
 		fn->stats.mem_wr++;
 }
+
+int
+pcifn_bar_access(struct pcifn *fn, unsigned int bar, uint64_t offset, void *buf, uint32_t len,
+		 bool write)
+{
+	struct tlp_hdr h = { .len_dw = 1 };
+	uint8_t dw[4] = { 0 };
+	unsigned int lo;
+
+	if (fn == NULL || buf == NULL || bar >= PCIFN_NB_BARS || fn->bars[bar].size == 0 ||
+	    (len != 1 && len != 2 && len != 4) || offset >= fn->bars[bar].size ||
+	    len > fn->bars[bar].size - offset)
+		return -EINVAL;
+	lo = (unsigned int)(offset & 3);
+	if (lo + len > 4)
+		return -EINVAL;
+	/* The access as the request a host would send: one DW, byte enables. */
+	h.first_be = (uint8_t)(((1u << len) - 1) << lo);
+	if (write) {
+		h.kind = TLP_KIND_MWR;
+		memcpy(&dw[lo], buf, len);
+		pcifn_bar_write(fn, bar, offset & ~3ull, &h, dw, 0);
+		return 0;
+	}
+	h.kind = TLP_KIND_MRD;
+	if (pcifn_bar_read(fn, bar, offset & ~3ull, &h, dw) != 0)
+		return -EACCES;
+	memcpy(buf, &dw[lo], len);
+	return 0;
+}

@@ -223,7 +223,62 @@ pcifn_cfg_write(struct pcifn *fn, uint16_t reg, uint8_t be, const uint8_t *data,
 						  (old_pmcsr & PCIFN_PM_PMCSR_STATE)));
 	}
 	pcifn_cfg_refresh(fn, true, qid);
+	for (b = 0; b < fn->nb_cfg_hooks; b++) {
+		if (reg + 4u > fn->cfg_hooks[b].start && reg < fn->cfg_hooks[b].end &&
+		    fn->cfg_hooks[b].ops->write != NULL)
+			fn->cfg_hooks[b].ops->write(fn, reg, be, data, fn->cfg_hooks[b].ctx);
+	}
 	return flr;
+}
+
+/* The DW at @p reg (DW aligned) as the host reads it: the image, then hooks. */
+uint32_t
+pcifn_cfg_host_read(struct pcifn *fn, uint16_t reg)
+{
+	uint32_t val = pcifn_le32(&fn->cfg[reg]);
+	unsigned int i;
+
+	for (i = 0; i < fn->nb_cfg_hooks; i++) {
+		if (reg + 4u > fn->cfg_hooks[i].start && reg < fn->cfg_hooks[i].end &&
+		    fn->cfg_hooks[i].ops->read != NULL)
+			fn->cfg_hooks[i].ops->read(fn, reg, &val, fn->cfg_hooks[i].ctx);
+	}
+	return val;
+}
+
+int
+pcifn_cfg_hook_add(struct pcifn *fn, uint16_t offset, uint16_t len,
+		   const struct pcifn_cfg_hook_ops *ops, void *ctx)
+{
+	unsigned int i, start, end;
+
+	if (fn == NULL || ops == NULL || (ops->read == NULL && ops->write == NULL) ||
+	    len == 0 || offset < sizeof(struct pcifn_hdr0) || offset >= PCIFN_CFG_SIZE ||
+	    len > PCIFN_CFG_SIZE - offset)
+		return -EINVAL;
+	if (fn->nb_cfg_hooks == PCIFN_MAX_CFG_HOOKS)
+		return -ENOSPC;
+	start = offset & ~3u;
+	end = RTE_ALIGN_CEIL((unsigned int)offset + len, 4u);
+	for (i = 0; i < fn->nb_cfg_hooks; i++)
+		if (start < fn->cfg_hooks[i].end && fn->cfg_hooks[i].start < end)
+			return -EEXIST;
+	fn->cfg_hooks[i].start = (uint16_t)start;
+	fn->cfg_hooks[i].end = (uint16_t)end;
+	fn->cfg_hooks[i].ops = ops;
+	fn->cfg_hooks[i].ctx = ctx;
+	fn->nb_cfg_hooks++;
+	return 0;
+}
+
+int
+pcifn_config_write(struct pcifn *fn, uint16_t offset, const void *buf, uint16_t len)
+{
+	if (fn == NULL || buf == NULL || offset < sizeof(struct pcifn_hdr0) ||
+	    offset >= PCIFN_CFG_SIZE || len > PCIFN_CFG_SIZE - offset)
+		return -EINVAL;
+	memcpy(&fn->cfg[offset], buf, len);
+	return 0;
 }
 
 int

@@ -85,6 +85,15 @@ struct pcifn {
 
 	struct pcifn_stats stats;
 
+	/* Owner hooks on config DWs. */
+	struct {
+		uint16_t start;		/* first hooked byte */
+		uint16_t end;		/* one past the last */
+		const struct pcifn_cfg_hook_ops *ops;
+		void *ctx;
+	} cfg_hooks[PCIFN_MAX_CFG_HOOKS];
+	unsigned int nb_cfg_hooks;
+
 	/* Config space: current value, reset value and per-bit semantics. */
 	uint8_t cfg[PCIFN_CFG_SIZE];
 	uint8_t cfg_reset[PCIFN_CFG_SIZE];
@@ -162,6 +171,7 @@ bool pcifn_cfg_write(struct pcifn *fn, uint16_t reg, uint8_t be, const uint8_t *
 void pcifn_cfg_set_status(struct pcifn *fn, uint16_t bits);
 void pcifn_cfg_set_devsta(struct pcifn *fn, uint16_t bits);
 void pcifn_cfg_restore(struct pcifn *fn, bool keep_sticky);
+uint32_t pcifn_cfg_host_read(struct pcifn *fn, uint16_t reg);
 
 /* pcifn_cap.c */
 int pcifn_cap_init(struct pcifn *fn);

@@ -170,8 +170,12 @@ pcifn_handle_cfg(struct pcifn_group *grp, struct pcifn_queue *q, uint16_t qid,
 		c = pcifn_cpl_slot(grp, q, qid, fn->fn_num, 1);
 		tlp_cpl_for_req(h, fn->rid, TLP_CPL_SC, &c->hdr);
 		c->hdr.attr &= (uint8_t)~TLP_ATTR_IDO;
-		/* Reads have no side effects: the whole DW whatever the byte enables. */
-		memcpy(c->data, &fn->cfg[reg], 4);
+		/*
+		 * The whole DW whatever the byte enables: reads of the image have
+		 * no side effects; owner hooks see whole DWs too.
+		 */
+		pcifn_put_le32(c->data, fn->nb_cfg_hooks == 0 ? pcifn_le32(&fn->cfg[reg]) :
+			       pcifn_cfg_host_read(fn, reg));
 		fn->stats.cfg_rd++;
 		return;
 	}
