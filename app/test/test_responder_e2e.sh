@@ -101,10 +101,12 @@ pid=""
 check '[ $rc -eq 0 ]' "responder exits cleanly on SIGINT ($rc)"
 check 'grep -qE "cfg_rd=[1-9][0-9]* .*mem_rd=[1-9][0-9]* .*ur=0 .*cpl_dropped=0 malformed=0" \
 	"$dir/resp.log"' "responder counters"
-check '[ "$(grep -c "^responder: link up" "$dir/resp.log")" -eq 2 ]' "two hosts attached in turn"
+check '[ "$(grep -c "link up with host pid" "$dir/resp.log")" -eq 2 ]' "two hosts attached in turn"
 if [ $fail -ne 0 ]; then
-	echo "--- responder log"
-	cat "$dir/resp.log"
+	for f in "$dir"/bench*.txt "$dir/resp.log"; do
+		echo "--- $f"
+		cat "$f"
+	done
 	exit 1
 fi
 exit 0

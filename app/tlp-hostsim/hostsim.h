@@ -71,6 +71,7 @@ struct hostsim_cmd {
 extern const struct hostsim_cmd hostsim_cmd_bench_rtt;
 extern const struct hostsim_cmd hostsim_cmd_lspci;
 extern const struct hostsim_cmd hostsim_cmd_flr;
+extern const struct hostsim_cmd hostsim_cmd_traffic;
 
 /* Defaults of the common options. */
 void hostsim_opts_init(struct hostsim_opts *o);

@@ -19,6 +19,7 @@ static const struct hostsim_cmd *const hostsim_cmds[] = {
 	&hostsim_cmd_bench_rtt,
 	&hostsim_cmd_lspci,
 	&hostsim_cmd_flr,
+	&hostsim_cmd_traffic,
 };
 
 static void

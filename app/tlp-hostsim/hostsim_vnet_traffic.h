@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The tlpemu authors
+ */
+
+#ifndef HOSTSIM_VNET_TRAFFIC_H
+#define HOSTSIM_VNET_TRAFFIC_H
+
+/*
+ * The traffic command: its configuration (hostsim_traffic.c parses it) and
+ * the run over one virtio-net function (hostsim_vnet_traffic.c).
+ */
+
+#include <stdint.h>
+
+#include "hostsim_enum.h"
+#include "hostsim_vnet_io.h"
+#include "hostsim_vnet_link.h"
+
+#define HOSTSIM_TRAFFIC_VLANS_MAX 16
+
+struct hostsim_traffic_conf {
+	uint16_t pairs;
+	uint16_t queue_size;
+	uint64_t features;
+	uint32_t size_min, size_max;	/* with FCS */
+	uint64_t count;
+	uint64_t duration_ms;		/* 0: --count */
+	uint16_t burst;
+	uint16_t tx_segs;
+	uint32_t window;		/* 0: queue size */
+	uint32_t rx_buf_len;		/* 0: automatic */
+	uint32_t mtu;
+	uint8_t mtu_set;
+	uint32_t stats_ms;
+	uint32_t drain_ms;
+	uint8_t irq;
+	uint8_t intx;
+	uint8_t allow_loss;
+	uint8_t promisc;
+	uint8_t allmulti;
+	uint16_t vlans[HOSTSIM_TRAFFIC_VLANS_MAX];
+	uint8_t nb_vlans;
+	uint8_t mac[6];
+	uint8_t mac_set;
+	int fn;
+	uint32_t ctrl_timeout_ms;
+};
+
+void hostsim_traffic_conf_init(struct hostsim_traffic_conf *tc);
+
+/* Bring up @p f, run the traffic, print the summary. Exit status (0 or 1). */
+int hostsim_traffic_drive(struct hostsim_vnet_link *link, const struct hostsim_opts *o,
+			  struct hostsim_fn *f, const struct hostsim_traffic_conf *tc);
+
+#endif /* HOSTSIM_VNET_TRAFFIC_H */
