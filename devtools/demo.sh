@@ -82,7 +82,8 @@ build/app/tlp-hostsim/dpdk-tlp-hostsim bench-rtt --socket "$sock" --core "$host_
 stop_device
 
 echo
-echo "demo: part 2: dpdk-vnet-loopback on core $dev_core, dpdk-tlp-hostsim traffic on core $host_core"
+echo "demo: part 2: dpdk-vnet-loopback on core $dev_core," \
+	"dpdk-tlp-hostsim traffic on core $host_core"
 start_device "$dir/loopback.log" build/examples/vnet_loopback/dpdk-vnet-loopback
 : > "$dir/traffic.txt"
 for ring in split packed; do
@@ -91,12 +92,9 @@ for ring in split packed; do
 		[ $ring = packed ] && flag=--packed
 		printf 'virtio-net %s ring, %s-byte frames: ' "$ring" "$size"
 		# shellcheck disable=SC2086
-		if build/app/tlp-hostsim/dpdk-tlp-hostsim traffic --socket "$sock" --core "$host_core" \
-			$flag --size "$size" --duration 2 > "$dir/t.txt" 2>&1; then
-			:
-		else
+		build/app/tlp-hostsim/dpdk-tlp-hostsim traffic --socket "$sock" \
+			--core "$host_core" $flag --size "$size" --duration 2 > "$dir/t.txt" 2>&1 ||
 			rc=1
-		fi
 		grep -E '^(sent|verified|lost|mpps|gbps|result)=' "$dir/t.txt" | tr '\n' ' '
 		echo
 		{
