@@ -95,6 +95,20 @@ int hostsim_parse_u64(const char *name, const char *s, uint64_t lo, uint64_t hi,
 /* Pin the calling thread to @p core (-1: leave it). 0 or -1 (message printed). */
 int hostsim_pin(int core);
 
+/*
+ * Fill a host configuration from the common options (socket, queues, ring
+ * size, memory, completion timeout, logging). Prints and returns -1 when
+ * --socket is missing.
+ */
+int hostsim_host_conf(const struct hostsim_opts *o, struct tlpsim_host_conf *conf);
+
+/*
+ * Create the host from @p conf and connect it to the device side (waiting up
+ * to --connect-timeout-ms). Prints the reason and returns -1 on failure.
+ */
+int hostsim_host_start(const struct hostsim_opts *o, const struct tlpsim_host_conf *conf,
+		       struct tlpsim_host **hp);
+
 /* Create the host from the options and connect it. 0 or -1 (message printed). */
 int hostsim_host_open(const struct hostsim_opts *o, struct tlpsim_host **hp);
 

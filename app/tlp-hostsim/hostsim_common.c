@@ -158,29 +158,35 @@ hostsim_log(void *arg, int level, const char *msg)
 }
 
 int
-hostsim_host_open(const struct hostsim_opts *o, struct tlpsim_host **hp)
+hostsim_host_conf(const struct hostsim_opts *o, struct tlpsim_host_conf *conf)
 {
-	struct tlpsim_host_conf conf;
-	const char *reason;
-	int ret;
-
 	if (o->socket == NULL) {
 		fprintf(stderr, "--socket PATH is required\n");
 		return -1;
 	}
-	tlpsim_host_conf_init(&conf);
-	conf.socket_path = o->socket;
-	conf.nb_queues = o->queues;
-	conf.ring_slots = o->ring_size;
-	conf.regions[0].bus_addr = o->mem_base;
-	conf.regions[0].size = o->mem_mb << 20;
-	conf.cpl_timeout_ms = o->cpl_timeout_ms;
-	conf.log = hostsim_log;
-	conf.log_level = o->verbose ? TLPSIM_LOG_DEBUG : TLPSIM_LOG_WARNING;
+	tlpsim_host_conf_init(conf);
+	conf->socket_path = o->socket;
+	conf->nb_queues = o->queues;
+	conf->ring_slots = o->ring_size;
+	conf->regions[0].bus_addr = o->mem_base;
+	conf->regions[0].size = o->mem_mb << 20;
+	conf->cpl_timeout_ms = o->cpl_timeout_ms;
+	conf->log = hostsim_log;
+	conf->log_level = o->verbose ? TLPSIM_LOG_DEBUG : TLPSIM_LOG_WARNING;
 	/* Configuration errors are explained through the log callback. */
-	if (conf.log_level < TLPSIM_LOG_ERR)
-		conf.log_level = TLPSIM_LOG_ERR;
-	ret = tlpsim_host_create(&conf, hp);
+	if (conf->log_level < TLPSIM_LOG_ERR)
+		conf->log_level = TLPSIM_LOG_ERR;
+	return 0;
+}
+
+int
+hostsim_host_start(const struct hostsim_opts *o, const struct tlpsim_host_conf *conf,
+		   struct tlpsim_host **hp)
+{
+	const char *reason;
+	int ret;
+
+	ret = tlpsim_host_create(conf, hp);
 	if (ret != 0) {
 		fprintf(stderr, "cannot create the host: %s\n", strerror(-ret));
 		return -1;
@@ -195,4 +201,14 @@ hostsim_host_open(const struct hostsim_opts *o, struct tlpsim_host **hp)
 		return -1;
 	}
 	return 0;
+}
+
+int
+hostsim_host_open(const struct hostsim_opts *o, struct tlpsim_host **hp)
+{
+	struct tlpsim_host_conf conf;
+
+	if (hostsim_host_conf(o, &conf) != 0)
+		return -1;
+	return hostsim_host_start(o, &conf, hp);
 }

@@ -55,42 +55,19 @@ int
 hostsim_vnet_link_open(const struct hostsim_opts *o, struct hostsim_vnet_link *l)
 {
 	struct tlpsim_host_conf conf;
-	const char *reason;
-	int ret;
 
 	memset(l, 0, sizeof(*l));
-	if (o->socket == NULL) {
-		fprintf(stderr, "--socket PATH is required\n");
+	/* The common configuration, plus this driver's log and interrupt callbacks. */
+	if (hostsim_host_conf(o, &conf) != 0)
 		return -1;
-	}
-	/* As hostsim_host_open(), plus the interrupt callbacks. */
-	tlpsim_host_conf_init(&conf);
-	conf.socket_path = o->socket;
-	conf.nb_queues = o->queues;
-	conf.ring_slots = o->ring_size;
-	conf.regions[0].bus_addr = o->mem_base;
-	conf.regions[0].size = o->mem_mb << 20;
-	conf.cpl_timeout_ms = o->cpl_timeout_ms;
 	conf.log = hostsim_vnet_link_log;
 	conf.log_level = o->verbose ? TLPSIM_LOG_DEBUG : TLPSIM_LOG_WARNING;
 	conf.msi = hostsim_vnet_link_msi;
 	conf.msi_arg = l;
 	conf.intx = hostsim_vnet_link_intx;
 	conf.intx_arg = l;
-	ret = tlpsim_host_create(&conf, &l->host);
-	if (ret != 0) {
-		fprintf(stderr, "cannot create the host: %s\n", strerror(-ret));
+	if (hostsim_host_start(o, &conf, &l->host) != 0)
 		return -1;
-	}
-	ret = tlpsim_host_connect(l->host, o->connect_timeout_ms);
-	if (ret != 0) {
-		reason = tlpsim_host_refusal(l->host, NULL);
-		fprintf(stderr, "cannot connect to %s: %s%s%s\n", o->socket, strerror(-ret),
-			reason[0] != '\0' ? ": " : "", reason);
-		tlpsim_host_destroy(l->host);
-		l->host = NULL;
-		return -1;
-	}
 	l->nb_lq = o->queues;
 	return 0;
 }
