@@ -147,6 +147,35 @@ vemu_net_drop(struct virtio_emu_net_q *q, unsigned int reason)
 	q->stats.dropped++;
 }
 
+/*
+ * Free the mbufs of a burst: single-segment direct mbufs of one pool, held
+ * once (what a data path almost always gives), go back with one mempool put,
+ * in the state rte_pktmbuf_prefree_seg() leaves them; any other goes through
+ * rte_pktmbuf_free().
+ */
+static inline void
+vemu_free_burst(struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *fast[VIRTIO_EMU_VQ_BURST_MAX];
+	struct rte_mempool *mp;
+	unsigned int i, nf = 0;
+
+	if (n == 0)
+		return;
+	mp = pkts[0]->pool;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (likely(m->pool == mp && m->next == NULL && RTE_MBUF_DIRECT(m) &&
+			   rte_mbuf_refcnt_read(m) == 1))
+			fast[nf++] = m;
+		else
+			rte_pktmbuf_free(m);
+	}
+	if (nf != 0)
+		rte_mempool_put_bulk(mp, (void **)fast, nf);
+}
+
 /* ---- dequeue: host TX to mbufs ---- */
 
 /* Validate the header (a local copy); 0 or a drop reason + 1. */
@@ -253,11 +282,18 @@ vemu_tx_one(struct virtio_emu_net_q *q, const struct virtio_emu_vq_chain *c, str
 		memcpy(&h, s0->va, VEMU_NET_HDR);
 	else if (virtio_emu_vq_chain_read(q->vq, c, 0, &h, VEMU_NET_HDR) != 0)
 		return VIRTIO_EMU_NET_DROP_COPY + 1;
-	rc = vemu_tx_hdr(q, &h, plen, m);
-	if (unlikely(rc != 0))
-		return rc;
-	/* Fast path: one mapped buffer holding header and frame, one mbuf. */
-	if (likely(s0->va != NULL && s0->len == c->rd_len && plen <= rte_pktmbuf_tailroom(m))) {
+	/* No flags, no GSO, no num_buffers: only the size is left to check. */
+	if (likely((h.flags | h.gso_type | h.num_buffers) == 0)) {
+		if (unlikely(plen > q->max_frame))
+			return VIRTIO_EMU_NET_DROP_TOO_BIG + 1;
+	} else {
+		rc = vemu_tx_hdr(q, &h, plen, m);
+		if (unlikely(rc != 0))
+			return rc;
+	}
+	/* Fast path: one mapped buffer holding header and frame, one fresh mbuf. */
+	if (likely(s0->va != NULL && s0->len == c->rd_len &&
+		   plen <= (uint32_t)(m->buf_len - m->data_off))) {
 		rte_memcpy(rte_pktmbuf_mtod(m, uint8_t *), (uint8_t *)s0->va + VEMU_NET_HDR, plen);
 		m->data_len = (uint16_t)plen;
 		m->pkt_len = plen;
@@ -476,8 +512,9 @@ virtio_emu_net_enqueue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts,
 					vemu_net_drop(q, VIRTIO_EMU_NET_DROP_COPY);
 				}
 			}
-			rte_pktmbuf_free(m);
 		}
+		/* Taken packets are freed at once (sent or dropped). */
+		vemu_free_burst(pkts, k);
 		nu = k;
 		taken = k;
 		goto push;
@@ -540,13 +577,13 @@ virtio_emu_net_enqueue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts,
 			}
 			nu += j;
 			ci += j;
-			rte_pktmbuf_free(m);
 		}
 		/* Chains not used: kept (in flight) for the next round or burst. */
 		vemu_rx_stash(q, &cl[ci], nc - ci, used, &nu);
 		if (taken == n || k < want)
 			break;	/* done, or the ring has no more */
 	}
+	vemu_free_burst(pkts, taken);
 push:
 	q->stats.packets += sent;
 	q->stats.bytes += bytes;

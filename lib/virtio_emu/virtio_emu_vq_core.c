@@ -196,6 +196,18 @@ virtio_emu_vq_notify_enable(struct virtio_emu_vq *vq, bool enable)
 		vemu_split_notify_enable(vq, enable);
 }
 
+int
+vemu_one_slow(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
+	      struct virtio_emu_vq_seg *seg, uint64_t addr, uint32_t len, bool write)
+{
+	c->nb_rd = 0;
+	c->nb_wr = 0;
+	c->rd_len = 0;
+	c->wr_len = 0;
+	c->rd = seg;
+	return vemu_chain_add(vq, c, seg, addr, len, write);
+}
+
 /* Copy between @p buf and the segments of one side of a chain. */
 static int
 vemu_chain_copy(struct virtio_emu_vq *vq, const struct virtio_emu_vq_seg *seg, uint16_t nseg,

@@ -139,6 +139,14 @@ packed_chain(struct virtio_emu_vq *vq, struct packed_src *s, uint32_t j0, uint16
 	pw->w = w;
 }
 
+/* Direct path, chains of several descriptors or indirect: out of the hot loop. */
+static __rte_noinline void
+packed_chain_direct(struct virtio_emu_vq *vq, uint16_t flags0, struct virtio_emu_vq_chain *c,
+		    struct virtio_emu_vq_seg *seg, struct packed_walk *pw)
+{
+	packed_chain(vq, NULL, 0, flags0, c, seg, pw, true);
+}
+
 /* Write used descriptors; the first one's flags last, publishing the burst. */
 static int
 packed_write_used(struct virtio_emu_vq *vq, const struct vring_used_elem *ue,
@@ -286,14 +294,198 @@ packed_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uint16_
 	return out;
 }
 
+/*
+ * Direct path: hot state in locals; a one-descriptor chain (the common
+ * case) is checked in full inline (as vemu_chain_add()), its flags, address,
+ * length and id each read once. Longer chains and indirect tables go through
+ * packed_chain() with the flags already read.
+ */
+static __rte_noinline uint16_t
+packed_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uint16_t n)
+{
+	struct vring_packed_desc *desc = vq->desc_va;
+	const struct tlpdev_mem_region *r0 = &vq->regions[0];
+	struct virtio_emu_vq_seg *segs = vq->segs;
+	uint16_t *id_ndesc = vq->id_ndesc;
+	const uint64_t r_host = r0->host_addr, r_len = r0->len;
+	uint8_t *const r_va = r0->va;
+	const uint32_t max_bytes = vq->max_bytes, seg_lim = vq->nb_segs - vq->max_descs;
+	const uint16_t size = vq->size;
+	uint16_t p = vq->last_avail, out = 0;
+	uint8_t w = vq->avail_wrap;
+	uint32_t segpos = 0, j = 0;
+	struct packed_walk pw;
+	unsigned int seen;
+	/* Available: AVAIL equal to the wrap counter, USED not. */
+	uint16_t avail_fl = w ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED;
+
+	for (seen = 0; seen < n && j < size; seen++) {
+		struct virtio_emu_vq_chain *c = &chains[out];
+		struct virtio_emu_vq_seg *sg = &segs[segpos];
+		struct vring_packed_desc *d = desc + p;
+		uint16_t fl;
+
+		/* Acquire: the descriptor's other fields after its flags. */
+		fl = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		if ((fl & (VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED)) != avail_fl)
+			break;
+		if (unlikely(segpos > seg_lim))
+			break;
+		if (likely(!(fl & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT)))) {
+			uint64_t addr = VEMU_READ_ONCE(uint64_t, &d->addr);
+			uint32_t len = VEMU_READ_ONCE(uint32_t, &d->len);
+			uint16_t id = VEMU_READ_ONCE(uint16_t, &d->id);
+			uint64_t off = addr - r_host;
+
+			/* In the first region, length 1..max_bytes, id fine: the fast case. */
+			if (likely(addr >= r_host && off <= r_len && len <= r_len - off &&
+				   len - 1u < max_bytes && id < size && id_ndesc[id] == 0)) {
+				uint16_t wr = (fl & VRING_DESC_F_WRITE) != 0;
+
+				sg->addr = addr;
+				sg->va = r_va + off;
+				sg->len = len;
+				c->id = id;
+				c->nb_rd = (uint16_t)(wr ^ 1);
+				c->nb_wr = wr;
+				c->rd_len = wr ? 0 : len;
+				c->wr_len = wr ? len : 0;
+				c->rd = sg;
+				c->wr = sg + (wr ^ 1);
+				id_ndesc[id] = 1;
+				segpos++;
+				out++;
+				j++;
+				if (unlikely(++p == size)) {
+					p = 0;
+					w ^= 1;
+					avail_fl ^= VRING_PACKED_DESC_F_AVAIL |
+						VRING_PACKED_DESC_F_USED;
+				}
+				continue;
+			}
+			pw.id = id;
+			pw.nd = 1;
+			pw.p = (uint16_t)(p + 1);
+			pw.w = w;
+			if (pw.p == size) {
+				pw.p = 0;
+				pw.w ^= 1;
+			}
+			pw.res = vemu_one_slow(vq, c, sg, addr, len,
+					       (fl & VRING_DESC_F_WRITE) != 0);
+		} else {
+			c->nb_rd = 0;
+			c->nb_wr = 0;
+			c->rd_len = 0;
+			c->wr_len = 0;
+			c->rd = sg;
+			vq->last_avail = p;
+			vq->avail_wrap = w;
+			packed_chain_direct(vq, fl, c, sg, &pw);
+			if (unlikely(pw.res < 0)) {
+				vemu_vq_set_broken(vq, (enum virtio_emu_vq_broken)-pw.res);
+				break;
+			}
+		}
+		if (unlikely(pw.id >= size)) {
+			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_ID_RANGE);
+			break;
+		}
+		if (unlikely(id_ndesc[pw.id] != 0)) {
+			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_DUP_ID);
+			break;
+		}
+		if (likely(pw.res == VEMU_CHAIN_OK)) {
+			c->id = pw.id;
+			c->wr = sg + c->nb_rd;
+			segpos += c->nb_rd + c->nb_wr;
+			out++;
+		} else {
+			/* IN_ORDER: a dropped chain is used only after everything before it. */
+			if (vq->f_in_order && (out != 0 || vq->inflight != 0))
+				break;
+			vemu_drop(vq, pw.id, pw.nd, pw.res);
+		}
+		id_ndesc[pw.id] = pw.nd;
+		j += pw.nd;
+		p = pw.p;
+		w = pw.w;
+		avail_fl = w ? VRING_PACKED_DESC_F_AVAIL : VRING_PACKED_DESC_F_USED;
+	}
+	vq->last_avail = p;
+	vq->avail_wrap = w;
+	vq->inflight += out;
+	vq->stats.chains += out;
+	if (vq->nb_bad != 0)
+		packed_write_bad(vq);
+	return out;
+}
+
 uint16_t
 vemu_packed_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uint16_t n)
 {
 	struct packed_src s;
 
 	if (vq->direct)
-		return packed_pop(vq, chains, n, &s, true);
+		return packed_pop_direct(vq, chains, n);
 	return packed_pop(vq, chains, n, &s, false);
+}
+
+/*
+ * Direct path: used descriptors written in place, no staging; the first
+ * one's flags last (release), publishing the burst.
+ */
+static __rte_noinline uint16_t
+packed_push_direct(struct virtio_emu_vq *vq, const struct virtio_emu_vq_used *used, uint16_t n)
+{
+	struct vring_packed_desc *desc = vq->desc_va;
+	uint16_t *id_ndesc = vq->id_ndesc;
+	const uint16_t size = vq->size;
+	uint16_t p = vq->used_idx, p0 = p, fl0 = 0, i, cnt = 0;
+	uint8_t w = vq->used_wrap;
+	/* Used: AVAIL and USED both equal to the wrap counter. */
+	uint16_t fl = w ? (VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED) : 0;
+	uint64_t bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		uint16_t id = used[i].id, nd;
+		uint32_t len = used[i].len;
+		struct vring_packed_desc *d;
+
+		if (unlikely(id >= size || id_ndesc[id] == 0)) {
+			vq->stats.push_rejected++;
+			continue;
+		}
+		nd = id_ndesc[id];
+		id_ndesc[id] = 0;
+		d = desc + p;
+		d->len = len;
+		d->id = id;
+		if (cnt != 0)
+			__atomic_store_n(&d->flags, fl, __ATOMIC_RELEASE);
+		else
+			fl0 = fl;
+		bytes += len;
+		cnt++;
+		p = (uint16_t)(p + nd);
+		if (unlikely(p >= size)) {
+			p = (uint16_t)(p - size);
+			w ^= 1;
+			fl ^= VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED;
+		}
+	}
+	if (cnt == 0)
+		return 0;
+	/* Release: every used descriptor of the burst before the first flags. */
+	__atomic_store_n(&desc[p0].flags, fl0, __ATOMIC_RELEASE);
+	vq->used_idx = p;
+	vq->used_wrap = w;
+	vq->inflight -= cnt;
+	vq->pushed = 1;
+	vq->stats.used += cnt;
+	vq->stats.used_bytes += bytes;
+	return cnt;
 }
 
 uint16_t
@@ -304,6 +496,8 @@ vemu_packed_push(struct virtio_emu_vq *vq, const struct virtio_emu_vq_used *used
 	uint64_t bytes = 0;
 	uint16_t i, w = 0;
 
+	if (vq->direct)
+		return packed_push_direct(vq, used, n);
 	for (i = 0; i < n; i++) {
 		uint16_t id = used[i].id;
 

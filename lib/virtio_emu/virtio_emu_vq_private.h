@@ -157,6 +157,15 @@ vemu_chain_add(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
 	return VEMU_CHAIN_OK;
 }
 
+/*
+ * Direct path, one descriptor outside the first region or failing a check:
+ * the full translation and the drop reason in check order (as
+ * vemu_chain_add()). Fills @p c and @p seg when the buffer is good.
+ * virtio_emu_vq_core.c.
+ */
+int vemu_one_slow(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
+		  struct virtio_emu_vq_seg *seg, uint64_t addr, uint32_t len, bool write);
+
 /* virtio_emu_vq_indirect.c: parse an indirect table into segments at @p seg. */
 int vemu_indirect(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
 		  struct virtio_emu_vq_seg *seg, uint64_t addr, uint32_t len, unsigned int *ndesc);

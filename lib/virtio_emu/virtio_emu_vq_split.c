@@ -73,6 +73,14 @@ split_chain(struct virtio_emu_vq *vq, const struct vring_desc *d0, struct virtio
 	}
 }
 
+/* Direct path, chains of several descriptors or indirect: out of the hot loop. */
+static __rte_noinline int
+split_chain_direct(struct virtio_emu_vq *vq, const struct vring_desc *d0,
+		   struct virtio_emu_vq_chain *c, struct virtio_emu_vq_seg *seg)
+{
+	return split_chain(vq, d0, c, seg, true);
+}
+
 /* Write @p n used elements and publish them with one used index update. */
 static int
 split_write_used(struct virtio_emu_vq *vq, const struct vring_used_elem *ue, uint16_t n)
@@ -141,6 +149,135 @@ split_avail_event(struct virtio_emu_vq *vq)
 		vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_RING_DMA);
 }
 
+/*
+ * Direct path: the ring is mapped. Hot state lives in locals for the burst;
+ * a one-descriptor chain (the common case) is checked in full inline, longer
+ * chains and indirect tables walk from a local copy of the head descriptor.
+ */
+static __rte_noinline uint16_t
+split_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uint16_t n)
+{
+	const struct vring_avail *avail = vq->driver_va;
+	const struct vring_desc *desc = vq->desc_va;
+	const struct tlpdev_mem_region *r0 = &vq->regions[0];
+	struct virtio_emu_vq_seg *segs = vq->segs;
+	uint16_t *id_ndesc = vq->id_ndesc;
+	const uint64_t r_host = r0->host_addr, r_len = r0->len;
+	uint8_t *const r_va = r0->va;
+	const uint32_t max_bytes = vq->max_bytes, seg_lim = vq->nb_segs - vq->max_descs;
+	const uint16_t size = vq->size, mask = vq->mask;
+	uint16_t last = vq->last_avail, avail_idx, pending, k, i, out = 0;
+	uint32_t segpos = 0;
+	int res;
+
+	/* Acquire: ring entries and descriptors are read after the index. */
+	avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
+	pending = (uint16_t)(avail_idx - last);
+	if (unlikely(pending > size)) {
+		vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_AVAIL_IDX);
+		return 0;
+	}
+	k = RTE_MIN(pending, n);
+	if (k == 0)
+		return 0;
+
+	for (i = 0; i < k; i++) {
+		uint16_t head = VEMU_READ_ONCE(uint16_t, &avail->ring[last & mask]);
+		struct virtio_emu_vq_chain *c = &chains[out];
+		struct virtio_emu_vq_seg *sg = &segs[segpos];
+		const struct vring_desc *d;
+		uint16_t fl;
+
+		if (unlikely(head >= size)) {
+			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_HEAD_RANGE);
+			break;
+		}
+		if (unlikely(id_ndesc[head] != 0)) {
+			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_DUP_ID);
+			break;
+		}
+		if (unlikely(segpos > seg_lim))
+			break;
+		d = desc + head;
+		fl = VEMU_READ_ONCE(uint16_t, &d->flags);
+		if (likely(!(fl & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT)))) {
+			/* One descriptor: checked here in full (as vemu_chain_add()). */
+			uint64_t addr = VEMU_READ_ONCE(uint64_t, &d->addr);
+			uint32_t len = VEMU_READ_ONCE(uint32_t, &d->len);
+			uint64_t off = addr - r_host;
+
+			/* In the first region, length 1..max_bytes: the fast case. */
+			if (likely(addr >= r_host && off <= r_len && len <= r_len - off &&
+				   len - 1u < max_bytes)) {
+				uint16_t wr = (fl & VRING_DESC_F_WRITE) != 0;
+
+				sg->addr = addr;
+				sg->va = r_va + off;
+				sg->len = len;
+				c->id = head;
+				c->nb_rd = (uint16_t)(wr ^ 1);
+				c->nb_wr = wr;
+				c->rd_len = wr ? 0 : len;
+				c->wr_len = wr ? len : 0;
+				c->rd = sg;
+				c->wr = sg + (wr ^ 1);
+				id_ndesc[head] = 1;
+				segpos++;
+				out++;
+				last++;
+				continue;
+			}
+			res = vemu_one_slow(vq, c, sg, addr, len, (fl & VRING_DESC_F_WRITE) != 0);
+			if (res == VEMU_CHAIN_OK) {
+				c->id = head;
+				c->wr = sg + c->nb_rd;
+				id_ndesc[head] = 1;
+				segpos++;
+				out++;
+				last++;
+				continue;
+			}
+		} else {
+			/* The head is read once: the walk starts from a local copy. */
+			struct vring_desc d0;
+
+			d0.addr = VEMU_READ_ONCE(uint64_t, &d->addr);
+			d0.len = VEMU_READ_ONCE(uint32_t, &d->len);
+			d0.flags = fl;
+			d0.next = VEMU_READ_ONCE(uint16_t, &d->next);
+			c->nb_rd = 0;
+			c->nb_wr = 0;
+			c->rd_len = 0;
+			c->wr_len = 0;
+			c->rd = sg;
+			res = split_chain_direct(vq, &d0, c, sg);
+			if (likely(res == VEMU_CHAIN_OK)) {
+				c->id = head;
+				c->wr = c->rd + c->nb_rd;
+				segpos += c->nb_rd + c->nb_wr;
+				id_ndesc[head] = 1;
+				out++;
+				last++;
+				continue;
+			}
+		}
+		/* IN_ORDER: a dropped chain is used only after everything before it. */
+		if (vq->f_in_order && (out != 0 || vq->inflight != 0))
+			break;
+		id_ndesc[head] = 1;
+		vemu_drop(vq, head, 1, res);
+		last++;
+	}
+	vq->last_avail = last;
+	vq->inflight += out;
+	vq->stats.chains += out;
+	if (vq->nb_bad != 0)
+		vemu_split_write_bad(vq);
+	if (vq->notify_on && vq->f_event_idx)
+		split_avail_event(vq);
+	return out;
+}
+
 uint16_t
 vemu_split_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uint16_t n)
 {
@@ -152,6 +289,8 @@ vemu_split_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uin
 	bool direct = vq->direct;
 	int res;
 
+	if (direct)
+		return split_pop_direct(vq, chains, n);
 	if (direct) {
 		/* Acquire: ring entries and descriptors are read after the index. */
 		avail_idx = __atomic_load_n(&avail->idx, __ATOMIC_ACQUIRE);
@@ -275,6 +414,45 @@ vemu_split_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uin
 	return out;
 }
 
+/* Direct path: used elements go straight into the ring, one index update. */
+static __rte_noinline uint16_t
+split_push_direct(struct virtio_emu_vq *vq, const struct virtio_emu_vq_used *used, uint16_t n)
+{
+	struct vring_used *u = vq->device_va;
+	uint16_t *id_ndesc = vq->id_ndesc;
+	const uint16_t size = vq->size, mask = vq->mask;
+	uint16_t uidx = vq->used_idx, i, w = 0;
+	uint64_t bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		uint16_t id = used[i].id;
+		uint32_t len = used[i].len;
+		struct vring_used_elem *e;
+
+		if (unlikely(id >= size || id_ndesc[id] == 0)) {
+			vq->stats.push_rejected++;
+			continue;
+		}
+		id_ndesc[id] = 0;
+		e = &u->ring[(uint16_t)(uidx + w) & mask];
+		e->id = id;
+		e->len = len;
+		bytes += len;
+		w++;
+	}
+	if (w == 0)
+		return 0;
+	uidx = (uint16_t)(uidx + w);
+	/* Release: the elements are visible before the index that covers them. */
+	__atomic_store_n(&u->idx, uidx, __ATOMIC_RELEASE);
+	vq->used_idx = uidx;
+	vq->inflight -= w;
+	vq->pushed = 1;
+	vq->stats.used += w;
+	vq->stats.used_bytes += bytes;
+	return w;
+}
+
 uint16_t
 vemu_split_push(struct virtio_emu_vq *vq, const struct virtio_emu_vq_used *used, uint16_t n)
 {
@@ -282,6 +460,8 @@ vemu_split_push(struct virtio_emu_vq *vq, const struct virtio_emu_vq_used *used,
 	uint64_t bytes = 0;
 	uint16_t i, w = 0;
 
+	if (vq->direct)
+		return split_push_direct(vq, used, n);
 	for (i = 0; i < n; i++) {
 		uint16_t id = used[i].id;
 
