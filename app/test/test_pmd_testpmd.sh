@@ -1,0 +1,206 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The tlpemu authors
+#
+# net_virtio_emu in Debian's dpdk-testpmd, end to end: testpmd forwards
+# (io: every frame goes back out of the port it came in, a loopback) what
+# "dpdk-tlp-hostsim traffic" (the host's virtio-net driver) sends over the
+# software link; the host verifies each frame. No service core: the PMD does
+# its control work from Rx queue 0.
+# usage: test_pmd_testpmd.sh <build dir> <dpdk-tlp-hostsim> [dpdk-testpmd]
+
+set -u
+
+build=$(cd "$1" && pwd)
+hostsim=$2
+testpmd=${3:-/usr/bin/dpdk-testpmd}
+if [ ! -x "$testpmd" ]; then
+	echo "skip: no $testpmd"
+	exit 77
+fi
+dir=$(mktemp -d /tmp/tlpemu-pmd.XXXXXX)
+pid=""
+hargs=""
+more=""
+fail=0
+n=0
+
+# The PMDs are loaded by soname: -d refuses paths under world-writable directories.
+LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
+LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
+export LD_LIBRARY_PATH
+
+# A sanitizer build: Debian's testpmd is not instrumented, so the sanitizer
+# runtimes must be loaded first. Leaks are not checked here (testpmd's own
+# allocations at exit are not ours; the unit tests check ours).
+pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
+asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
+if [ -n "$asan" ]; then
+	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
+	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
+	export LD_PRELOAD
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	export ASAN_OPTIONS
+fi
+
+stop_device() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+		kill -INT "$pid" 2> /dev/null
+		wait "$pid" 2> /dev/null
+	fi
+	exec 3>&-
+	pid=""
+}
+
+cleanup() {
+	stop_device
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# start_testpmd <forward mode> <tlp_sim args> <net_virtio_emu args> <testpmd args...>
+start_testpmd() {
+	n=$((n + 1))
+	sock="$dir/link$n.sock"
+	log="$dir/testpmd$n.log"
+	mode=$1
+	sargs=$2
+	vargs=$3
+	shift 3
+	# stdin stays open (a FIFO held by fd 3): non-interactive testpmd exits
+	# when it reads end of file. Line-buffered stdout, to see "Press enter to
+	# exit" once forwarding runs.
+	rm -f "$dir/stdin"
+	mkfifo "$dir/stdin"
+	# shellcheck disable=SC2086
+	stdbuf -oL "$testpmd" -l 0,1 --no-huge -m 1024 --no-pci --no-telemetry \
+		--file-prefix "tlpemu-pmd-$$-$n" --log-level=lib.eal:error \
+		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
+		--vdev "tlp_sim0,path=$sock$sargs" \
+		--vdev "net_virtio_emu0,tlpdev=tlp_sim0$vargs" $more -- \
+		--total-num-mbufs=8192 --no-mlockall --forward-mode="$mode" --auto-start \
+		--disable-link-check --stats-period 0 "$@" < "$dir/stdin" > "$log" 2>&1 &
+	pid=$!
+	exec 3> "$dir/stdin"
+	i=0
+	while ! grep -q "Press enter to exit" "$log" 2> /dev/null && [ $i -lt 400 ]; do
+		if ! kill -0 "$pid" 2> /dev/null; then
+			break
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if ! grep -q "Press enter to exit" "$log"; then
+		echo "FAIL: testpmd did not start forwarding:"
+		sed 's/^/    /' "$log"
+		fail=1
+		return 1
+	fi
+	return 0
+}
+
+# run <count> <traffic args...>
+run() {
+	count=$1
+	shift
+	out="$dir/traffic.txt"
+	# shellcheck disable=SC2086
+	"$hostsim" traffic --socket "$sock" $hargs --count "$count" "$@" > "$out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "^result=ok$" "$out" &&
+	   grep -q "^verified=$count$" "$out" && grep -q "^lost=0$" "$out"; then
+		echo "ok: $mode$sargs$vargs: $* ($(grep '^mpps=' "$out"))"
+	else
+		echo "FAIL: $mode$sargs$vargs: $* (exit $rc)"
+		sed 's/^/    /' "$out"
+		fail=1
+	fi
+}
+
+# stop_testpmd: SIGINT, then the port's final counters must match the host's.
+stop_testpmd() {
+	stop_device
+	if ! grep -q "Bye" "$log"; then
+		echo "FAIL: testpmd did not exit cleanly:"
+		sed 's/^/    /' "$log"
+		fail=1
+	elif grep -q "RX-dropped: [1-9]\|TX-dropped: [1-9]" "$log"; then
+		echo "FAIL: testpmd dropped frames:"
+		sed 's/^/    /' "$log"
+		fail=1
+	fi
+}
+
+# Split and packed rings, sizes, chained frames, interrupts.
+if start_testpmd io "" ""; then
+	run 20000 --size 64
+	run 20000 --size 1518
+	run 20000 --size 64-1518 --tx-segs 3
+	run 20000 --packed --size 64
+	run 20000 --packed --size 64-1518 --no-event-idx
+	run 20000 --no-mrg-rxbuf --no-indirect
+	run 2000 --irq
+	stop_testpmd
+fi
+
+# Two queue pairs, both polled by one lcore, each on its own link queue.
+hargs="--queues 3"
+if start_testpmd io ",queues=3" ",queues=2" --rxq=2 --txq=2; then
+	run 20000 --pairs 2 --size 64-1518
+	run 20000 --packed --pairs 2 --promisc
+	stop_testpmd
+fi
+hargs=""
+
+# The link's DMA as TLPs (the path of hardware without a host mapping).
+if start_testpmd io ",dma=tlp" ""; then
+	run 2000 --size 64-1518
+	run 2000 --packed --size 64
+	stop_testpmd
+fi
+
+# Jumbo frames: chains of mbufs both ways, merged receive buffers on the host.
+if start_testpmd io "" ",mtu=9000,packed=0" --max-pkt-len=9018; then
+	run 500 --mtu 9000 --size 9018
+	run 500 --mtu 9000 --size 64-9018 --no-mrg-rxbuf
+	stop_testpmd
+fi
+
+# macswap: the host checks the frames come back (with their MACs swapped).
+if start_testpmd macswap "" ",mac=02:12:34:56:78:9a,features=0x300010020"; then
+	run 5000 --size 64-1518 --no-mrg-rxbuf
+	stop_testpmd
+fi
+
+# Two functions on one link, each port forwarding to itself.
+more="--vdev net_virtio_emu1,tlpdev=tlp_sim0,mac=02:00:00:00:00:02"
+if start_testpmd io "" "" --port-topology=loop; then
+	run 20000 --fn 0 --size 64-1518
+	run 20000 --fn 1 --packed --size 64-1518
+	stop_testpmd
+fi
+more=""
+
+# Bad devargs: refused with the bad value named.
+bad() {
+	out="$dir/bad.txt"
+	"$testpmd" -l 0 --no-huge -m 256 --no-pci --no-telemetry --file-prefix "tlpemu-pmd-$$" \
+		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
+		--vdev "tlp_sim0,path=$dir/bad.sock" --vdev "net_virtio_emu0,$1" -- \
+		--no-mlockall --total-num-mbufs=2048 < /dev/null > "$out" 2>&1
+	if grep -q -- "$2" "$out" && ! grep -q "Press enter" "$out"; then
+		echo "ok: refused $1"
+	else
+		echo "FAIL: not refused as expected ($2): $1"
+		sed 's/^/    /' "$out"
+		fail=1
+	fi
+}
+bad "tlpdev=tlp_sim0,queues=0" "queues=0"
+bad "tlpdev=tlp_sim0,colour=blue" "unknown devarg 'colour'"
+bad "tlpdev=tlp_sim0,mac=01:00:00:00:00:01" "mac=01:00:00:00:00:01"
+bad "tlpdev=tlp_sim0,queue_size=100" "queue_size=100"
+bad "tlpdev=tlp_sim0,features=zz" "features=zz"
+bad "tlpdev=nosuch" "tlpdev=nosuch"
+bad "queues=1" "tlpdev=<name> is required"
+exit $fail

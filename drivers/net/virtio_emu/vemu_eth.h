@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The tlpemu authors
+ */
+
+#ifndef VEMU_ETH_H
+#define VEMU_ETH_H
+
+/*
+ * net_virtio_emu private definitions.
+ *
+ * Threads: the control work of all ports on one tlpdev (pcifn_service(),
+ * virtio_emu_net_service(), their events) runs in one rte_service per
+ * tlpdev (struct vemu_eth_link); the ethdev control ops of the ports on that
+ * tlpdev take the link's lock, which the service only try-locks. The data
+ * path never takes it: it synchronises with the control work through the
+ * quiesce handshake of lib/virtio_emu (virtio_emu_qsync_poll()).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_log.h>
+#include <rte_spinlock.h>
+
+#include <pcifn.h>
+#include <virtio_emu.h>
+#include <virtio_emu_net.h>
+#include <virtio_emu_net_rxtx.h>
+
+extern int vemu_eth_logtype_init;
+extern int vemu_eth_logtype_data;
+
+#define VEMU_ETH_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, vemu_eth_logtype_init, "net_virtio_emu: " fmt "\n", \
+		## __VA_ARGS__)
+
+/** Ports (functions) per tlpdev. */
+#define VEMU_ETH_MAX_FNS 8
+/** Requests served per service iteration. */
+#define VEMU_ETH_SVC_BUDGET 64
+
+struct vemu_eth_port;
+
+/** One data queue: ethdev Rx queue = host transmitq, Tx queue = host receiveq. */
+struct vemu_eth_queue {
+	/* Data path, read every burst. */
+	struct virtio_emu_net_q *nq;	/* set by control (release), NULL when absent */
+	struct virtio_emu_qsync *sync;
+	uint32_t seen;			/* last request generation seen */
+	uint32_t lcore;			/* lcore that last polled it */
+	struct vemu_eth_port *port;
+	struct vemu_eth_queue *peer;	/* Rx queue: the Tx queue of the pair */
+	bool service_poll;		/* Rx queue 0 without service core: run control */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;		/* Tx: refused before reaching the host */
+	/* Control. */
+	struct rte_mempool *mp;		/* Rx queue: mbufs for the host's frames */
+	uint16_t index;			/* virtio queue index */
+	uint16_t qid;			/* ethdev queue id */
+	bool enabled;			/* the host driver enabled the virtqueue */
+	bool stop_pending;		/* nq to free once the data path is quiet */
+	struct virtio_emu_net_q_stats base; /* counters of freed nq objects */
+} __rte_cache_aligned;
+
+/** Interrupt argument of one virtqueue. */
+struct vemu_eth_irq {
+	struct vemu_eth_port *port;
+	uint16_t index;
+	uint16_t qid;			/* tlpdev queue for the message */
+};
+
+/** The devargs. */
+struct vemu_eth_args {
+	char tlpdev[RTE_DEV_NAME_MAX_LEN];
+	struct virtio_emu_net_params params;
+	bool mac_given;
+};
+
+/** Control work of the ports sharing one tlpdev. */
+struct vemu_eth_link {
+	uint16_t dev_id;		/* tlpdev */
+	unsigned int refcnt;		/* ports */
+	struct pcifn_group *grp;
+	uint32_t service_id;
+	bool service_ok;		/* registered */
+	rte_spinlock_t lock;		/* control ops vs. the service */
+	struct vemu_eth_port *ports[VEMU_ETH_MAX_FNS]; /* by function number */
+};
+
+/** One port: one virtio-net function. */
+struct vemu_eth_port {
+	struct rte_eth_dev *dev;
+	struct vemu_eth_link *link;
+	struct virtio_emu_net *net;
+	struct vemu_eth_args args;
+	uint8_t fn_num;
+	uint16_t pairs;
+	bool started;
+	bool link_up;
+	struct vemu_eth_queue rxq[VIRTIO_EMU_NET_MAX_PAIRS];
+	struct vemu_eth_queue txq[VIRTIO_EMU_NET_MAX_PAIRS];
+	struct vemu_eth_irq irq[2 * VIRTIO_EMU_NET_MAX_PAIRS];
+	struct rte_ether_addr mac;
+};
+
+/* vemu_eth_ctrl.c */
+int vemu_eth_link_attach(struct vemu_eth_port *port, uint16_t dev_id);
+void vemu_eth_link_detach(struct vemu_eth_port *port);
+void vemu_eth_event(struct virtio_emu_net *net, enum virtio_emu_net_event ev, uint32_t arg,
+		    void *cb_arg);
+int32_t vemu_eth_service(void *arg);
+bool vemu_eth_service_core_runs(struct vemu_eth_link *link);
+void vemu_eth_queue_start(struct vemu_eth_port *port, struct vemu_eth_queue *q);
+void vemu_eth_queue_stop(struct vemu_eth_port *port, struct vemu_eth_queue *q, bool wait);
+struct vemu_eth_queue *vemu_eth_queue_of(struct vemu_eth_port *port, uint16_t index);
+
+/* vemu_eth_rxtx.c */
+uint16_t vemu_eth_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vemu_eth_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vemu_eth_burst_none(void *q, struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* VEMU_ETH_H */
