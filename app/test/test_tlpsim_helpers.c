@@ -635,3 +635,42 @@ tst_host_serve_ms(struct tlpsim_host *h, unsigned int ms)
 			sched_yield();
 	}
 }
+
+/*
+ * Run the program @p prog with @p args (NULL-terminated, at most 38); its
+ * stdout into @p out (NUL-terminated, at most @p cap - 1 bytes), stderr
+ * inherited. Returns its exit status, or -1.
+ */
+int
+tst_run_capture(const char *prog, const char *const *args, char *out, size_t cap)
+{
+	const char *argv[40];
+	int pfd[2], st, i = 0;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	argv[i++] = prog;
+	while (*args != NULL && i < 39)
+		argv[i++] = *args++;
+	argv[i] = NULL;
+	if (pipe(pfd) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execv(prog, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (len + 1 < cap && (n = read(pfd[0], out + len, cap - len - 1)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(pfd[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}

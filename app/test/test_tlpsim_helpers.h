@@ -130,4 +130,7 @@ void tst_host_serve_ms(struct tlpsim_host *h, unsigned int ms);
 /* Monotonic milliseconds. */
 uint64_t tst_now_ms(void);
 
+/* Run @p prog with @p args, capturing its stdout; its exit status or -1. */
+int tst_run_capture(const char *prog, const char *const *args, char *out, size_t cap);
+
 #endif /* TEST_TLPSIM_HELPERS_H */

@@ -24,35 +24,7 @@ static const char *hostsim;
 static int
 run(const char *const *args, char *out, size_t cap)
 {
-	const char *argv[32];
-	int pfd[2], st, i = 0;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	argv[i++] = hostsim;
-	while (*args != NULL && i < 31)
-		argv[i++] = *args++;
-	argv[i] = NULL;
-	if (pipe(pfd) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(hostsim, (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while (len + 1 < cap && (n = read(pfd[0], out + len, cap - len - 1)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
+	return tst_run_capture(hostsim, args, out, cap);
 }
 
 /* The value of "key=" in @p out, or -1. */
