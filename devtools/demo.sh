@@ -38,7 +38,7 @@ cleanup() {
 		kill -INT "$resp_pid" 2> /dev/null || true
 		wait "$resp_pid" 2> /dev/null || true
 	fi
-	rm -rf "$dir"
+	rm -rf "$dir" "/var/run/dpdk/tlpemu-demo-$$"
 }
 trap cleanup EXIT INT TERM
 

@@ -309,6 +309,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
+static void
+fz_eal_cleanup(void)
+{
+	rte_eal_cleanup();
+}
+
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
@@ -326,6 +332,9 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz-pcifn-%d", (int)getpid());
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
 		fz_fail("rte_eal_init", 0);
+	/* Nothing lives in EAL's runtime directory (no shconf, no telemetry). */
+	rmdir(rte_eal_get_runtime_dir());
+	atexit(fz_eal_cleanup);
 	if (tp_setup(&fz, "fuzz_pcifn", 2) != 0)
 		fz_fail("setup", 0);
 	for (i = 0; i < 2; i++) {

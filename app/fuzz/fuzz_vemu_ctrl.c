@@ -89,6 +89,12 @@ static const struct vemu_net_mem_ops fz_mem_ops = {
 	.write = fz_write,
 };
 
+static void
+fz_eal_cleanup(void)
+{
+	rte_eal_cleanup();
+}
+
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
@@ -105,6 +111,9 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	snprintf(a8, sizeof(a8), "--file-prefix=fuzz-vemu-ctrl-%d", (int)getpid());
 	if (rte_eal_init(9, eal_argv) < 0)
 		fz_fail("rte_eal_init", 0);
+	/* Nothing lives in EAL's runtime directory (no shconf, no telemetry). */
+	rmdir(rte_eal_get_runtime_dir());
+	atexit(fz_eal_cleanup);
 	if (vh_setup_net(&fz, &p, NULL, NULL) != 0)
 		fz_fail("setup", 0);
 	vemu_net_set_mem_ops(fz.net, &fz_mem_ops, NULL);

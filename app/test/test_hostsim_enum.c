@@ -699,6 +699,8 @@ static const struct tlpemu_test_case cases[] = {
 int
 main(int argc, char **argv)
 {
+	char rundir[64];
+	int ret;
 	int skip = 1;
 
 	if (argc < 2) {
@@ -712,5 +714,9 @@ main(int argc, char **argv)
 		skip = 2;
 	}
 	argv[skip] = argv[0];
-	return tlpemu_test_run("hostsim_enum", cases, argc - skip, argv + skip);
+	ret = tlpemu_test_run("hostsim_enum", cases, argc - skip, argv + skip);
+	/* The responder ran with --no-shconf --no-telemetry: its runtime directory is empty. */
+	snprintf(rundir, sizeof(rundir), "/var/run/dpdk/hostsim-enum-%d", (int)getpid());
+	rmdir(rundir);
+	return ret;
 }

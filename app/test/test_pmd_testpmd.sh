@@ -54,7 +54,7 @@ stop_device() {
 
 cleanup() {
 	stop_device
-	rm -rf "$dir"
+	rm -rf "$dir" /var/run/dpdk/tlpemu-pmd-$$ /var/run/dpdk/tlpemu-pmd-$$-*
 }
 trap cleanup EXIT
 

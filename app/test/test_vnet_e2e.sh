@@ -29,7 +29,7 @@ stop_device() {
 
 cleanup() {
 	stop_device
-	rm -rf "$dir"
+	rm -rf "$dir" /var/run/dpdk/tlpemu-vnet-$$-*
 }
 trap cleanup EXIT
 

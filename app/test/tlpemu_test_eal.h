@@ -48,6 +48,12 @@ tlpemu_test_eal_init(const char *const *extra)
 		fprintf(stderr, "rte_eal_init failed\n");
 		return -1;
 	}
+	/*
+	 * With --no-shconf and --no-telemetry nothing lives in EAL's runtime
+	 * directory after init: remove it now, so that no test (forked children
+	 * that _exit() included) leaves one behind.
+	 */
+	rmdir(rte_eal_get_runtime_dir());
 	return 0;
 }
 
