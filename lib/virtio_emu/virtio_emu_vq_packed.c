@@ -342,16 +342,7 @@ packed_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, 
 				   len - 1u < max_bytes && id < size && id_ndesc[id] == 0)) {
 				uint16_t wr = (fl & VRING_DESC_F_WRITE) != 0;
 
-				sg->addr = addr;
-				sg->va = r_va + off;
-				sg->len = len;
-				c->id = id;
-				c->nb_rd = (uint16_t)(wr ^ 1);
-				c->nb_wr = wr;
-				c->rd_len = wr ? 0 : len;
-				c->wr_len = wr ? len : 0;
-				c->rd = sg;
-				c->wr = sg + (wr ^ 1);
+				vemu_chain_single(c, sg, id, addr, r_va + off, len, wr);
 				id_ndesc[id] = 1;
 				segpos++;
 				out++;

@@ -199,4 +199,24 @@ vemu_drop(struct virtio_emu_vq *vq, uint16_t id, uint16_t ndesc, int res)
 	vq->nb_bad++;
 }
 
+/*
+ * Direct-path fast case of both layouts: chain @p c is one descriptor, already
+ * checked to lie in a mapped region (@p va), readable or writable (@p wr).
+ */
+static inline void
+vemu_chain_single(struct virtio_emu_vq_chain *c, struct virtio_emu_vq_seg *sg, uint16_t id,
+		  uint64_t addr, void *va, uint32_t len, uint16_t wr)
+{
+	sg->addr = addr;
+	sg->va = va;
+	sg->len = len;
+	c->id = id;
+	c->nb_rd = (uint16_t)(wr ^ 1);
+	c->nb_wr = wr;
+	c->rd_len = wr ? 0 : len;
+	c->wr_len = wr ? len : 0;
+	c->rd = sg;
+	c->wr = sg + (wr ^ 1);
+}
+
 #endif /* VIRTIO_EMU_VQ_PRIVATE_H */
