@@ -82,6 +82,12 @@ void hostsim_opts_init(struct hostsim_opts *o);
  */
 int hostsim_common_opt(int c, const char *arg, struct hostsim_opts *o);
 
+/*
+ * hostsim_common_opt() for a subcommand's getopt loop: -h is --help, and
+ * the usage of @p cmd is printed when help was asked (return value 2).
+ */
+int hostsim_cmd_opt(int c, const char *arg, const struct hostsim_cmd *cmd, struct hostsim_opts *o);
+
 /* Print the common options. */
 void hostsim_common_usage(FILE *f);
 

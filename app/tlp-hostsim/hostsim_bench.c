@@ -212,13 +212,9 @@ bench_parse(int argc, char **argv, struct hostsim_opts *o, struct bench_conf *bc
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			c = HOSTSIM_OPT_HELP;
-		ret = hostsim_common_opt(c, optarg, o);
-		if (ret == 2) {
-			hostsim_cmd_usage(stdout, &hostsim_cmd_bench_rtt);
+		ret = hostsim_cmd_opt(c, optarg, &hostsim_cmd_bench_rtt, o);
+		if (ret == 2)
 			return 1;
-		}
 		if (ret == 1)
 			continue;
 		if (ret < 0)

@@ -104,6 +104,16 @@ hostsim_common_opt(int c, const char *arg, struct hostsim_opts *o)
 	}
 }
 
+int
+hostsim_cmd_opt(int c, const char *arg, const struct hostsim_cmd *cmd, struct hostsim_opts *o)
+{
+	int ret = hostsim_common_opt(c == 'h' ? HOSTSIM_OPT_HELP : c, arg, o);
+
+	if (ret == 2)
+		hostsim_cmd_usage(stdout, cmd);
+	return ret;
+}
+
 void
 hostsim_common_usage(FILE *f)
 {

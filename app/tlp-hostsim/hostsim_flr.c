@@ -263,13 +263,9 @@ flr_parse(int argc, char **argv, struct hostsim_opts *o, struct hostsim_enum_con
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			c = HOSTSIM_OPT_HELP;
-		ret = hostsim_common_opt(c, optarg, o);
-		if (ret == 2) {
-			hostsim_cmd_usage(stdout, &hostsim_cmd_flr);
+		ret = hostsim_cmd_opt(c, optarg, &hostsim_cmd_flr, o);
+		if (ret == 2)
 			return 1;
-		}
 		if (ret == 0)
 			ret = hostsim_enum_opt(c, optarg, ec);
 		if (ret < 0)

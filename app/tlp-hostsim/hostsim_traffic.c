@@ -305,13 +305,9 @@ traffic_parse(int argc, char **argv, struct hostsim_opts *o, struct hostsim_enum
 	int c, ret, msix_given = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			c = HOSTSIM_OPT_HELP;
-		ret = hostsim_common_opt(c, optarg, o);
-		if (ret == 2) {
-			hostsim_cmd_usage(stdout, &hostsim_cmd_traffic);
+		ret = hostsim_cmd_opt(c, optarg, &hostsim_cmd_traffic, o);
+		if (ret == 2)
 			return 1;
-		}
 		if (ret == 0) {
 			ret = hostsim_enum_opt(c, optarg, ec);
 			if (ret == 1 && (c == HOSTSIM_OPT_MSIX || c == HOSTSIM_OPT_NO_MSIX))
