@@ -16,7 +16,10 @@
  *   callgrind_annotate /tmp/cg.out | head -20
  * Only the burst calls are collected (CALLGRIND_TOGGLE_COLLECT): the
  * "PROGRAM TOTALS" Ir divided by the packets the bench prints is the
- * instruction count per packet.
+ * instruction count per packet. The DMA cases run on the in-process test
+ * tlpdev (no link latency): they show the instructions of the batched
+ * copies; DMA round trips per burst are the calls of tlpdev_dma_submit() in
+ * the callgrind output. Figures: doc/guides/prog_guide/virtio_emu_vq.rst.
  */
 
 #include <stdio.h>

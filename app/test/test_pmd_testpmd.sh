@@ -22,6 +22,7 @@ dir=$(mktemp -d /tmp/tlpemu-pmd.XXXXXX)
 pid=""
 hargs=""
 more=""
+lcores=""
 fail=0
 n=0
 
@@ -73,7 +74,7 @@ start_testpmd() {
 	rm -f "$dir/stdin"
 	mkfifo "$dir/stdin"
 	# shellcheck disable=SC2086
-	stdbuf -oL "$testpmd" -l 0,1 --no-huge -m 1024 --no-pci --no-telemetry \
+	stdbuf -oL "$testpmd" ${lcores:--l 0,1} --no-huge -m 1024 --no-pci --no-telemetry \
 		--file-prefix "tlpemu-pmd-$$-$n" --log-level=lib.eal:error \
 		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
 		--vdev "tlp_sim0,path=$sock$sargs" \
@@ -153,11 +154,37 @@ fi
 hargs=""
 
 # The link's DMA as TLPs (the path of hardware without a host mapping).
-if start_testpmd io ",dma=tlp" ""; then
+# Completion timeouts of 500 ms on both sides: the machine may be busy.
+hargs="--cpl-timeout-ms 500"
+if start_testpmd io ",dma=tlp,cpl_timeout_ms=500" ""; then
 	run 2000 --size 64-1518
 	run 2000 --packed --size 64
 	stop_testpmd
 fi
+hargs=""
+
+# DMA as TLPs with two queue pairs, each on its own link queue; a service
+# lcore does the control work (see test_pmd_lifecycle.sh). Completion
+# timeouts of 500 ms on both sides: the machine running the tests may be busy.
+hargs="--queues 3 --cpl-timeout-ms 500"
+lcores="--lcores 0@0,1@1,2@0 -s 0x2"
+if start_testpmd io ",queues=3,dma=tlp,cpl_timeout_ms=500" ",queues=2" --rxq=2 --txq=2; then
+	run 4000 --pairs 2 --size 64-1518
+	run 2000 --pairs 2 --packed --size 64
+	stop_testpmd
+fi
+hargs=""
+lcores=""
+
+# The same without a service lcore: rx_burst of queue 0 does the control work,
+# which may wait on data-queue DMA while the host waits on a register read; the
+# host answers DMA on every queue meanwhile (sync_serves_all), as a root complex does.
+hargs="--queues 3 --cpl-timeout-ms 500"
+if start_testpmd io ",queues=3,dma=tlp,cpl_timeout_ms=500" ",queues=2" --rxq=2 --txq=2; then
+	run 2000 --pairs 2 --size 64-1518
+	stop_testpmd
+fi
+hargs=""
 
 # Jumbo frames: chains of mbufs both ways, merged receive buffers on the host.
 if start_testpmd io "" ",mtu=9000,packed=0" --max-pkt-len=9018; then
@@ -201,6 +228,8 @@ bad "tlpdev=tlp_sim0,colour=blue" "unknown devarg 'colour'"
 bad "tlpdev=tlp_sim0,mac=01:00:00:00:00:01" "mac=01:00:00:00:00:01"
 bad "tlpdev=tlp_sim0,queue_size=100" "queue_size=100"
 bad "tlpdev=tlp_sim0,features=zz" "features=zz"
+bad "tlpdev=tlp_sim0,tx_drop_full=2" "tx_drop_full=2"
+bad "tlpdev=tlp_sim0,port_mac=00:00:00:00:00:00" "port_mac=00:00:00:00:00:00"
 bad "tlpdev=nosuch" "tlpdev=nosuch"
 bad "queues=1" "tlpdev=<name> is required"
 exit $fail

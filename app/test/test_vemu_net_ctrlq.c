@@ -257,7 +257,45 @@ test_packed_commands(void)
 	return TEST_SUCCESS;
 }
 
+/* MAC_ADDR_SET changes the device configuration's mac: config_generation moves (once). */
+static int
+test_split_mac_addr_set(void)
+{
+	uint8_t set[8] = { VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET,
+			   0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	uint64_t gen0, gen1;
+	uint32_t id, len, i;
+
+	TEST_ASSERT(setup(FEAT | NF(CTRL_MAC_ADDR)) == 0, "setup");
+	gen0 = vh_cc_rd(&h, CC(config_generation), 1);
+	post_split(0, set, sizeof(set), 1);
+	kick();
+	TEST_ASSERT_EQUAL(used_next(&id, &len), 0, "used");
+	TEST_ASSERT_EQUAL(ack_of(0), VIRTIO_NET_OK, "ok");
+	gen1 = vh_cc_rd(&h, CC(config_generation), 1);
+	TEST_ASSERT_EQUAL(gen1, (gen0 + 1) & 0xff, "generation moved");
+	for (i = 0; i < VIRTIO_NET_MAC_LEN; i++)
+		TEST_ASSERT_EQUAL(vh_rd(&h, VIRTIO_EMU_DEVCFG_OFF + i, 1), set[2 + i],
+				  "config mac byte %u", i);
+	/* The same address again: nothing changed, same generation. */
+	post_split(2, set, sizeof(set), 1);
+	kick();
+	TEST_ASSERT_EQUAL(used_next(&id, &len), 0, "used");
+	TEST_ASSERT_EQUAL(ack_of(2), VIRTIO_NET_OK, "ok");
+	TEST_ASSERT_EQUAL(vh_cc_rd(&h, CC(config_generation), 1), gen1, "no new generation");
+	/* Refused (multicast address): no change either. */
+	set[2] = 0x01;
+	post_split(4, set, sizeof(set), 1);
+	kick();
+	TEST_ASSERT_EQUAL(used_next(&id, &len), 0, "used");
+	TEST_ASSERT_EQUAL(ack_of(4), VIRTIO_NET_ERR, "multicast refused");
+	TEST_ASSERT_EQUAL(vh_cc_rd(&h, CC(config_generation), 1), gen1, "no new generation");
+	vh_teardown(&h);
+	return TEST_SUCCESS;
+}
+
 static const struct tlpemu_test_case cases[] = {
+	TEST_CASE(test_split_mac_addr_set),
 	TEST_CASE(test_split_commands),
 	TEST_CASE(test_split_dropped_chain),
 	TEST_CASE(test_split_broken_ring),

@@ -181,6 +181,8 @@ hostsim_host_conf(const struct hostsim_opts *o, struct tlpsim_host_conf *conf)
 	conf->regions[0].bus_addr = o->mem_base;
 	conf->regions[0].size = o->mem_mb << 20;
 	conf->cpl_timeout_ms = o->cpl_timeout_ms;
+	/* One thread drives every queue: register accesses must not starve device DMA. */
+	conf->sync_serves_all = 1;
 	conf->log = hostsim_log;
 	conf->log_level = o->verbose ? TLPSIM_LOG_DEBUG : TLPSIM_LOG_WARNING;
 	/* Configuration errors are explained through the log callback. */

@@ -487,6 +487,14 @@ hostsim_fn_setup(struct hostsim_enum *e, struct hostsim_fn *f)
 }
 
 int
+hostsim_fn_resetup(struct hostsim_enum *e, struct hostsim_fn *f)
+{
+	memset(f->bar, 0, sizeof(f->bar));
+	f->msix_programmed = 0;
+	return hostsim_fn_setup(e, f);
+}
+
+int
 hostsim_enum_run(struct tlpsim_host *h, uint16_t qid, const struct hostsim_enum_conf *conf,
 		 struct hostsim_enum **ep)
 {

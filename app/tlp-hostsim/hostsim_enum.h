@@ -188,6 +188,13 @@ int hostsim_enum_run(struct tlpsim_host *h, uint16_t qid, const struct hostsim_e
 
 void hostsim_enum_free(struct hostsim_enum *e);
 
+/*
+ * Set function @p f up again after a reset cleared its config space (FLR):
+ * BARs sized and placed anew (new addresses), decoding, bus mastering and
+ * MSI-X as in the enumeration, snapshot refreshed. 0 or a negative errno.
+ */
+int hostsim_fn_resetup(struct hostsim_enum *e, struct hostsim_fn *f);
+
 /* Walk the capability lists of the snapshot again (pure: no config access). */
 void hostsim_cap_walk(struct hostsim_fn *f);
 

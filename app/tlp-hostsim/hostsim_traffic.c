@@ -47,6 +47,13 @@ enum {
 	TRAFFIC_OPT_DRAIN,
 	TRAFFIC_OPT_FN,
 	TRAFFIC_OPT_CTRL_TIMEOUT,
+	TRAFFIC_OPT_SURVIVE,
+	TRAFFIC_OPT_PROTO,
+	TRAFFIC_OPT_RESET_EVERY,
+	TRAFFIC_OPT_FLR_EVERY,
+	TRAFFIC_OPT_QRESET_EVERY,
+	TRAFFIC_OPT_REINIT_VARY,
+	TRAFFIC_OPT_RESET_WATCH,
 };
 
 static void
@@ -81,7 +88,18 @@ traffic_usage(FILE *f)
 		"  --mac-addr MAC       control queue: set the device's MAC address\n"
 		"  --drain-ms N         wait this long for the last frames (default 1000)\n"
 		"  --fn N               function to drive (default: the first virtio-net one)\n"
-		"  --ctrl-timeout-ms N  control command timeout (default 1000)\n");
+		"  --ctrl-timeout-ms N  control command timeout (default 1000)\n"
+		"  --survive-device-restart MS  when the device process dies, wait up to MS ms\n"
+		"                       for it to come back, reset and re-initialise the\n"
+		"                       driver on DEVICE_NEEDS_RESET and go on; frames in\n"
+		"                       flight are counted apart (lost_restart)\n"
+		"  --proto test|icmp    test frames looped back (default), or ARP and ICMP\n"
+		"                       echo requests answered (testpmd's icmpecho)\n"
+		"  --reset-every N      every N frames sent: device reset (status 0), re-init\n"
+		"  --flr-every N        every N frames sent: FLR, re-enumeration, re-init\n"
+		"  --qreset-every N     every N frames sent: reset one pair's queues (RING_RESET)\n"
+		"  --reinit-vary        re-inits cycle queue sizes (full, half) and split/packed\n"
+		"  --reset-watch-ms N   after a reset, watch the old rings (default 2 ms)\n");
 	hostsim_enum_usage(f);
 }
 
@@ -102,6 +120,7 @@ hostsim_traffic_conf_init(struct hostsim_traffic_conf *tc)
 	tc->drain_ms = 1000;
 	tc->fn = -1;
 	tc->ctrl_timeout_ms = 1000;
+	tc->reset_watch_ms = 2;
 }
 
 static int
@@ -261,6 +280,32 @@ traffic_opt(int c, const char *arg, struct hostsim_traffic_conf *tc)
 	case TRAFFIC_OPT_CTRL_TIMEOUT:
 		return hostsim_parse_u64("ctrl-timeout-ms", arg, 1, 60000, &v) != 0 ? -1 :
 			(tc->ctrl_timeout_ms = (uint32_t)v, 1);
+	case TRAFFIC_OPT_SURVIVE:
+		return hostsim_parse_u64("survive-device-restart", arg, 1, 600000, &v) != 0 ? -1 :
+			(tc->restart_wait_ms = (uint32_t)v, 1);
+	case TRAFFIC_OPT_PROTO:
+		if (strcmp(arg, "test") == 0 || strcmp(arg, "icmp") == 0) {
+			tc->proto = arg[0] == 'i' ? HOSTSIM_TRAFFIC_PROTO_ICMP :
+				HOSTSIM_TRAFFIC_PROTO_TEST;
+			return 1;
+		}
+		fprintf(stderr, "--proto: '%s' is not test or icmp\n", arg);
+		return -1;
+	case TRAFFIC_OPT_RESET_EVERY:
+		return hostsim_parse_u64("reset-every", arg, 1, UINT64_MAX, &tc->reset_every) != 0 ?
+			-1 : 1;
+	case TRAFFIC_OPT_FLR_EVERY:
+		return hostsim_parse_u64("flr-every", arg, 1, UINT64_MAX, &tc->flr_every) != 0 ?
+			-1 : 1;
+	case TRAFFIC_OPT_QRESET_EVERY:
+		return hostsim_parse_u64("qreset-every", arg, 1, UINT64_MAX, &tc->qreset_every) !=
+			0 ? -1 : 1;
+	case TRAFFIC_OPT_REINIT_VARY:
+		tc->reinit_vary = 1;
+		return 1;
+	case TRAFFIC_OPT_RESET_WATCH:
+		return hostsim_parse_u64("reset-watch-ms", arg, 0, 1000, &v) != 0 ? -1 :
+			(tc->reset_watch_ms = (uint32_t)v, 1);
 	default:
 		return 0;
 	}
@@ -300,6 +345,13 @@ traffic_parse(int argc, char **argv, struct hostsim_opts *o, struct hostsim_enum
 		{ "drain-ms", required_argument, NULL, TRAFFIC_OPT_DRAIN },
 		{ "fn", required_argument, NULL, TRAFFIC_OPT_FN },
 		{ "ctrl-timeout-ms", required_argument, NULL, TRAFFIC_OPT_CTRL_TIMEOUT },
+		{ "survive-device-restart", required_argument, NULL, TRAFFIC_OPT_SURVIVE },
+		{ "proto", required_argument, NULL, TRAFFIC_OPT_PROTO },
+		{ "reset-every", required_argument, NULL, TRAFFIC_OPT_RESET_EVERY },
+		{ "flr-every", required_argument, NULL, TRAFFIC_OPT_FLR_EVERY },
+		{ "qreset-every", required_argument, NULL, TRAFFIC_OPT_QRESET_EVERY },
+		{ "reinit-vary", no_argument, NULL, TRAFFIC_OPT_REINIT_VARY },
+		{ "reset-watch-ms", required_argument, NULL, TRAFFIC_OPT_RESET_WATCH },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret, msix_given = 0;
@@ -389,6 +441,7 @@ traffic_run(int argc, char **argv, struct hostsim_opts *o)
 			HOSTSIM_VNET_VENDOR, HOSTSIM_VNET_DEVICE);
 		ret = 1;
 	} else {
+		tc.enm = e;	/* --flr-every re-enumerates */
 		ret = hostsim_traffic_drive(&link, o, f, &tc);
 	}
 	fflush(stdout);

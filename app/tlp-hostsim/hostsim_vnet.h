@@ -111,6 +111,8 @@ struct hostsim_vnet {
 	uint32_t ctrl_timeout_ms;
 	uint32_t reset_timeout_ms;
 	uint64_t notify_errors;
+	uint64_t mem_mark;	/* host memory in use before the first queue set-up */
+	uint8_t mem_marked;
 	char err[192];
 };
 
@@ -189,6 +191,25 @@ hostsim_vnet_kick(struct hostsim_vnet *d, struct hostsim_vq *vq)
 
 /* Free the driver state (not host memory). */
 void hostsim_vnet_fini(struct hostsim_vnet *d);
+
+/*
+ * Bring a device up again after a reset (one we made, an FLR, or the device's
+ * DEVICE_NEEDS_RESET): status 0 and wait for it to read 0, drop the queues
+ * and every piece of host memory handed out since the first queue set-up
+ * (the caller's buffers included: it allocates them again afterwards),
+ * negotiate @p want, read the configuration, set up @p qc's queues and set
+ * DRIVER_OK. This is what the host does whenever a device must be
+ * re-initialised. 0 or a negative errno (reason in d->err).
+ */
+int hostsim_vnet_reinit(struct hostsim_vnet *d, uint64_t want, const struct hostsim_vnet_qconf *qc);
+
+/*
+ * Reset one queue (VIRTIO_F_RING_RESET): queue_reset = 1, wait until it reads
+ * 1, then set the queue up again in the same host memory (rings zeroed, the
+ * same size and vector) and enable it. Chains it held are gone.
+ * 0, -ENOTSUP (RING_RESET not negotiated), -ETIMEDOUT or a bus errno.
+ */
+int hostsim_vnet_queue_reset(struct hostsim_vnet *d, struct hostsim_vq *vq);
 
 /*
  * Control queue (hostsim_vnet_ctrl.c). Each call sends one command and

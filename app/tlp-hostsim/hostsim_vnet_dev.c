@@ -241,6 +241,9 @@ hostsim_vnet_reset(struct hostsim_vnet *d)
 		return ret;
 	for (;;) {
 		ret = hostsim_vnet_status(d, &st);
+		/* A device busy resetting may miss a completion: poll on until the deadline. */
+		if (ret == -ETIMEDOUT && hostsim_vnet_now_ns() <= deadline)
+			continue;
 		if (ret != 0)
 			return ret;
 		if (st == 0)
@@ -413,8 +416,10 @@ hostsim_vnet_pow2_floor(uint16_t v)
 
 static int
 hostsim_vnet_queue_setup(struct hostsim_vnet *d, struct hostsim_vq *vq, uint16_t index,
-			 uint16_t want, uint16_t max_segs, uint16_t vector)
+			 uint16_t want, uint16_t max_segs, uint16_t vector,
+			 struct hostsim_vnet_mem *m)
 {
+	uint64_t at = m->used;
 	int packed = hostsim_vnet_has(d, HOSTSIM_VF_RING_PACKED);
 	uint32_t max, noff, v;
 	uint64_t noff_bytes;
@@ -434,12 +439,13 @@ hostsim_vnet_queue_setup(struct hostsim_vnet *d, struct hostsim_vq *vq, uint16_t
 	size = want < max ? want : (uint16_t)max;
 	if (!packed)
 		size = hostsim_vnet_pow2_floor(size);
-	ret = hostsim_vq_init(vq, &d->mem, index, size, packed,
+	ret = hostsim_vq_init(vq, m, index, size, packed,
 			      hostsim_vnet_has(d, HOSTSIM_VF_EVENT_IDX),
 			      hostsim_vnet_has(d, HOSTSIM_VF_INDIRECT_DESC), max_segs);
 	if (ret != 0)
 		return hostsim_vnet_errf(d, ret, "queue %u: cannot allocate %u entries in host "
 					 "memory: %s", index, size, strerror(-ret));
+	vq->mem_at = at;
 	ret = hostsim_vcc_wr(d, HOSTSIM_VCC_Q_SIZE, 2, size);
 	if (ret == 0)
 		ret = hostsim_vcc_wr64(d, HOSTSIM_VCC_Q_DESC, vq->desc_iova);
@@ -491,6 +497,11 @@ hostsim_vnet_setup_queues(struct hostsim_vnet *d, const struct hostsim_vnet_qcon
 		return hostsim_vnet_errf(d, -EPROTO, "num_queues %u, %u expected for %u pairs%s",
 					 numq, need, max_pairs, ctrl ? " and a control queue" : "");
 	nb = (uint16_t)(2 * qc->pairs + ctrl);
+	if (!d->mem_marked) {
+		/* Where a re-initialisation starts handing out host memory again. */
+		d->mem_mark = d->mem.used;
+		d->mem_marked = 1;
+	}
 	d->vq = calloc(nb, sizeof(*d->vq));
 	if (d->vq == NULL)
 		return hostsim_vnet_errf(d, -ENOMEM, "out of memory");
@@ -514,7 +525,7 @@ hostsim_vnet_setup_queues(struct hostsim_vnet *d, const struct hostsim_vnet_qcon
 		else
 			vec = HOSTSIM_VIRTIO_NO_VECTOR;
 		ret = hostsim_vnet_queue_setup(d, &d->vq[i], index, qc->queue_size,
-					       qc->max_segs, vec);
+					       qc->max_segs, vec, &d->mem);
 		if (ret != 0)
 			return ret;
 	}
@@ -589,4 +600,71 @@ hostsim_vnet_fini(struct hostsim_vnet *d)
 	d->vq = NULL;
 	d->nb_vqs = 0;
 	d->ctrlq = NULL;
+}
+
+int
+hostsim_vnet_reinit(struct hostsim_vnet *d, uint64_t want, const struct hostsim_vnet_qconf *qc)
+{
+	uint64_t need_cfg = HOSTSIM_VF(HOSTSIM_VF_MAC) | HOSTSIM_VF(HOSTSIM_VF_STATUS) |
+		HOSTSIM_VF(HOSTSIM_VF_MQ) | HOSTSIM_VF(HOSTSIM_VF_MTU) |
+		HOSTSIM_VF(HOSTSIM_VF_SPEED_DUPLEX);
+	int ret;
+
+	ret = hostsim_vnet_reset(d);
+	if (ret != 0)
+		return ret;
+	hostsim_vnet_fini(d);
+	if (d->mem_marked)
+		d->mem.used = d->mem_mark;
+	ret = hostsim_vnet_negotiate(d, want);
+	if (ret != 0)
+		return ret;
+	if ((d->features & need_cfg) != 0 || d->caps.device.len != 0) {
+		ret = hostsim_vnet_read_config(d);
+		if (ret != 0)
+			goto fail;
+	} else {
+		d->max_pairs = 1;
+		d->net_status = HOSTSIM_VNET_S_LINK_UP;
+	}
+	ret = hostsim_vnet_setup_queues(d, qc);
+	if (ret == 0)
+		ret = hostsim_vnet_driver_ok(d);
+	if (ret == 0)
+		return 0;
+fail:
+	hostsim_vnet_fail(d);
+	return ret;
+}
+
+int
+hostsim_vnet_queue_reset(struct hostsim_vnet *d, struct hostsim_vq *vq)
+{
+	uint64_t deadline = hostsim_vnet_now_ns() + (uint64_t)d->reset_timeout_ms * 1000000u;
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 20000 };
+	struct hostsim_vnet_mem m = d->mem;
+	uint16_t index = vq->index, size = vq->size, segs = vq->max_segs, vec = vq->vector;
+	uint32_t v = 0;
+	int ret;
+
+	if (!hostsim_vnet_has(d, HOSTSIM_VF_RING_RESET))
+		return hostsim_vnet_errf(d, -ENOTSUP, "queue reset: RING_RESET not negotiated");
+	ret = hostsim_vcc_wr(d, HOSTSIM_VCC_Q_SELECT, 2, index);
+	if (ret == 0)
+		ret = hostsim_vcc_wr(d, HOSTSIM_VCC_Q_RESET, 2, 1);
+	while (ret == 0) {
+		ret = hostsim_vcc_rd(d, HOSTSIM_VCC_Q_RESET, 2, &v);
+		if (ret != 0 || v == 1)
+			break;
+		if (hostsim_vnet_now_ns() > deadline)
+			return hostsim_vnet_errf(d, -ETIMEDOUT, "queue %u: reset not done after "
+						 "%u ms", index, d->reset_timeout_ms);
+		nanosleep(&ts, NULL);
+	}
+	if (ret != 0)
+		return ret;
+	/* The same pieces of host memory again: same sizes, same order. */
+	m.used = vq->mem_at;
+	hostsim_vq_fini(vq);
+	return hostsim_vnet_queue_setup(d, vq, index, size, segs, vec, &m);
 }

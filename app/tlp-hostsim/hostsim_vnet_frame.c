@@ -175,3 +175,24 @@ hostsim_seq_track_add(struct hostsim_seq_track *t, uint64_t seq)
 		t->missing--;
 	return HOSTSIM_SEQ_LATE;
 }
+
+uint64_t
+hostsim_seq_track_skip(struct hostsim_seq_track *t, uint64_t upto)
+{
+	uint64_t n, s, b;
+
+	if (upto <= t->next)
+		return 0;
+	n = upto - t->next;
+	/* As hostsim_seq_track_add() slides the window, without marking them seen. */
+	if (n >= HOSTSIM_SEQ_WINDOW) {
+		memset(t->win, 0, HOSTSIM_SEQ_WINDOW / 8);
+	} else {
+		for (s = t->next; s < upto; s++) {
+			b = s % HOSTSIM_SEQ_WINDOW;
+			t->win[b / 64] &= ~(UINT64_C(1) << (b % 64));
+		}
+	}
+	t->next = upto;
+	return n;
+}

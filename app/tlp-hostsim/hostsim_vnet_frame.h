@@ -84,4 +84,11 @@ int hostsim_seq_track_init(struct hostsim_seq_track *t);
 void hostsim_seq_track_fini(struct hostsim_seq_track *t);
 enum hostsim_seq_verdict hostsim_seq_track_add(struct hostsim_seq_track *t, uint64_t seq);
 
+/*
+ * Give up on every number from the highest seen up to @p upto (exclusive):
+ * they were in flight when the device was reset. They are not missing; one
+ * arriving later is LATE. Returns how many were given up.
+ */
+uint64_t hostsim_seq_track_skip(struct hostsim_seq_track *t, uint64_t upto);
+
 #endif /* HOSTSIM_VNET_FRAME_H */

@@ -131,6 +131,31 @@ hostsim_vnet_rxq_fini(struct hostsim_vnet_rxq *r)
 	r->scratch = NULL;
 }
 
+static void
+hostsim_vnet_free_all(uint16_t *free_idx, uint16_t n, uint16_t *nb_free)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		free_idx[i] = (uint16_t)(n - 1 - i);
+	*nb_free = n;
+}
+
+void
+hostsim_vnet_txq_restart(struct hostsim_vnet_txq *t)
+{
+	hostsim_vnet_free_all(t->free_idx, t->vq->size, &t->nb_free);
+}
+
+void
+hostsim_vnet_rxq_restart(struct hostsim_vnet_rxq *r)
+{
+	hostsim_vnet_free_all(r->free_idx, r->vq->size, &r->nb_free);
+	r->got = 0;
+	r->left = 0;
+	r->skip = 0;
+}
+
 /* Cookies are buffer index + 1, so that none is NULL. */
 static inline uint16_t
 hostsim_vnet_cookie_idx(void *cookie)

@@ -103,6 +103,10 @@ int hostsim_vnet_rxq_init(struct hostsim_vnet_rxq *r, struct hostsim_vnet *d, ui
 void hostsim_vnet_txq_fini(struct hostsim_vnet_txq *t);
 void hostsim_vnet_rxq_fini(struct hostsim_vnet_rxq *r);
 
+/* After a reset of the queue (its chains are gone): every buffer free again. */
+void hostsim_vnet_txq_restart(struct hostsim_vnet_txq *t);
+void hostsim_vnet_rxq_restart(struct hostsim_vnet_rxq *r);
+
 /* Reclaim, then send up to a burst (limit and window permitting). Frames sent. */
 uint16_t hostsim_vnet_tx_burst(struct hostsim_vnet_txq *t, struct hostsim_vnet_verifier *v,
 			       struct hostsim_vnet_io_stats *st);

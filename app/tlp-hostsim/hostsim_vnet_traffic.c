@@ -13,11 +13,29 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hostsim_vnet_traffic.h"
+#include "hostsim_vnet_restart.h"
+#include "hostsim_vnet_icmp.h"
 
 #define TRAFFIC_IRQ_WAIT_NS 10000000ull
 #define TRAFFIC_MAX_SEGS_CTRL 4
+
+/* Re-initialisations while traffic runs. */
+enum traffic_ev {
+	TRAFFIC_EV_RESET = 0,	/* --reset-every */
+	TRAFFIC_EV_FLR,		/* --flr-every */
+	TRAFFIC_EV_QRESET,	/* --qreset-every */
+	TRAFFIC_EV_NEEDS_RESET,	/* the device asked for it */
+	TRAFFIC_EV_MAX,
+};
+
+static const char *const traffic_ev_names[TRAFFIC_EV_MAX] = {
+	"device reset", "FLR", "queue reset", "NEEDS_RESET recovery",
+};
+
+#define TRAFFIC_POISON 0xa5
 
 struct traffic_run {
 	struct hostsim_vnet dev;
@@ -28,14 +46,32 @@ struct traffic_run {
 	struct hostsim_vnet_txq *txq;
 	struct hostsim_vnet_rxq *rxq;
 	struct hostsim_vnet_io_stats *st;
+	struct hostsim_icmp *icmp;	/* --proto icmp */
 	uint16_t pairs;
 	uint8_t needs_reset;
 	uint8_t failed;
+	uint8_t recover;	/* DEVICE_NEEDS_RESET seen: re-initialise */
+	struct hostsim_fn *fn;
+	uint64_t ev_every[TRAFFIC_EV_QRESET + 1];
+	uint64_t ev_next[TRAFFIC_EV_QRESET + 1];
+	uint64_t ev_count[TRAFFIC_EV_MAX];
+	uint64_t lost_at_reset;		/* in flight when a reset took them */
+	uint64_t ack_max_ns;		/* reset asked -> acknowledged (status 0, FLR back) */
+	uint64_t reinit_max_ns;		/* reset asked -> traffic can resume */
+	uint64_t writes_after_reset;	/* old ring bytes changed after the acknowledgement */
+	uint64_t irqs_after_reset;
+	unsigned int reinits;
+	uint16_t qreset_pair;
+	uint8_t ev_any;
 	uint64_t config_irqs;
 	uint64_t irq_waits;
 	uint64_t announces;
 	uint64_t t0, t_end;
 	char why[320];
+	/* --survive-device-restart (hostsim_vnet_restart.c). */
+	struct hostsim_restart_stats rs;
+	uint64_t rs_verified;		/* verified at the last restart */
+	uint64_t t_first;		/* start of the run (t0 moves at restarts) */
 };
 
 static void
@@ -106,7 +142,8 @@ traffic_bringup(struct traffic_run *r, const struct hostsim_opts *o, struct host
 			d->caps.ignored, d->caps.why);
 	ret = hostsim_vnet_reset(d);
 	if (ret == 0)
-		ret = hostsim_vnet_negotiate(d, tc->features);
+		ret = hostsim_vnet_negotiate(d, tc->features | (tc->qreset_every ?
+					     HOSTSIM_VF(HOSTSIM_VF_RING_RESET) : 0));
 	if (ret != 0)
 		return traffic_stop(r, "%s", d->err);
 	hostsim_vnet_features_str(d->dev_features, names, sizeof(names));
@@ -232,6 +269,21 @@ traffic_queues_init(struct traffic_run *r)
 			r->txq[p].limit = tc->count / r->pairs + (p < tc->count % r->pairs);
 		hostsim_vnet_rx_refill(&r->rxq[p]);
 	}
+	if (tc->proto == HOSTSIM_TRAFFIC_PROTO_ICMP) {
+		/* The host's address: the one the device's configuration gives it. */
+		if (mrg && io->rx_buf_len < sizeof(struct hostsim_vnet_hdr) + frame_max)
+			return traffic_stop(r, "--proto icmp: replies must fit one receive "
+					    "buffer (--rx-buf-size)%s", "");
+		/* Set up again (after a device restart): the counts start over. */
+		if (r->icmp != NULL)
+			hostsim_icmp_fini(r->icmp);
+		else
+			r->icmp = malloc(sizeof(*r->icmp));
+		if (r->icmp == NULL ||
+		    hostsim_icmp_init(r->icmp, r->pairs, hostsim_vnet_has(d, HOSTSIM_VF_MAC) ?
+				      d->mac : src, r->txq) != 0)
+			return traffic_stop(r, "out of memory%s", "");
+	}
 	return 0;
 }
 
@@ -248,8 +300,7 @@ traffic_config_change(struct traffic_run *r)
 		return;
 	}
 	if (st & HOSTSIM_VSTAT_NEEDS_RESET) {
-		r->needs_reset = 1;
-		traffic_stop(r, "DEVICE_NEEDS_RESET%s", "");
+		r->recover = 1;		/* traffic_loop() re-initialises */
 		return;
 	}
 	if (d->caps.device.len == 0 || hostsim_vnet_read_config(d) != 0)
@@ -314,7 +365,8 @@ traffic_all_back(const struct traffic_run *r)
 	uint16_t p;
 
 	for (p = 0; p < r->pairs; p++)
-		if (r->ver.track[p].next != r->txq[p].seq || r->ver.track[p].missing != 0)
+		if (r->icmp != NULL ? !hostsim_icmp_all_back(r->icmp, &r->txq[p]) :
+		    r->ver.track[p].next != r->txq[p].seq || r->ver.track[p].missing != 0)
 			return 0;
 	return 1;
 }
@@ -350,9 +402,380 @@ traffic_live(struct traffic_run *r, uint64_t now, uint64_t *last_ns,
 	*last = s;
 	*last_ns = now;
 	/* Status once per interval too: a device may give up without an interrupt. */
-	if (hostsim_vnet_status(&r->dev, &st) == 0 && (st & HOSTSIM_VSTAT_NEEDS_RESET)) {
-		r->needs_reset = 1;
-		traffic_stop(r, "DEVICE_NEEDS_RESET%s", "");
+	if (hostsim_vnet_status(&r->dev, &st) == 0 && (st & HOSTSIM_VSTAT_NEEDS_RESET))
+		r->recover = 1;
+}
+
+/* ---- re-initialisation while traffic runs ---- */
+
+/* The control commands of the set-up (after DRIVER_OK). 0 or -1 (stopped). */
+static int
+traffic_ctrl_cmds(struct traffic_run *r)
+{
+	const struct hostsim_traffic_conf *tc = r->tc;
+	struct hostsim_vnet *d = &r->dev;
+	char what[32] = "";
+	uint32_t v;
+	int ret = 0;
+
+	if (r->pairs > 1 && (ret = hostsim_vnet_ctrl_mq_pairs(d, r->pairs)) != 0)
+		snprintf(what, sizeof(what), "VQ_PAIRS_SET %u", r->pairs);
+	if (ret == 0 && tc->promisc &&
+	    (ret = hostsim_vnet_ctrl_rx_mode(d, HOSTSIM_VNET_CTRL_RX_PROMISC, 1)) != 0)
+		snprintf(what, sizeof(what), "RX_PROMISC");
+	if (ret == 0 && tc->allmulti &&
+	    (ret = hostsim_vnet_ctrl_rx_mode(d, HOSTSIM_VNET_CTRL_RX_ALLMULTI, 1)) != 0)
+		snprintf(what, sizeof(what), "RX_ALLMULTI");
+	for (v = 0; ret == 0 && v < tc->nb_vlans; v++)
+		if ((ret = hostsim_vnet_ctrl_vlan(d, tc->vlans[v], 1)) != 0)
+			snprintf(what, sizeof(what), "VLAN_ADD %u", tc->vlans[v]);
+	if (ret == 0 && tc->mac_set) {
+		ret = hostsim_vnet_ctrl_mac_set(d, tc->mac);
+		if (ret == 0)
+			memcpy(d->mac, tc->mac, 6);
+		else
+			snprintf(what, sizeof(what), "MAC_ADDR_SET");
+	}
+	if (ret == 0)
+		return 0;
+	fprintf(stderr, "traffic: control command %s failed after re-init: %s\n", what,
+		strerror(-ret));
+	return traffic_stop(r, "control command failed after re-init%s", "");
+}
+
+static uint64_t
+traffic_sent(const struct traffic_run *r)
+{
+	uint64_t n = 0;
+	uint16_t p;
+
+	for (p = 0; p < r->pairs; p++)
+		n += r->txq[p].seq;
+	return n;
+}
+
+/* Ring areas of @p vq: local address and length of each. */
+static unsigned int
+traffic_ring_areas(const struct hostsim_vq *vq, uint8_t **va, uint32_t *len)
+{
+	uint32_t n = vq->size;
+
+	if (vq->packed) {
+		va[0] = (uint8_t *)vq->pdesc;
+		len[0] = 16 * n;
+		va[1] = (uint8_t *)vq->drv_event;
+		va[2] = (uint8_t *)vq->dev_event;
+		len[1] = len[2] = 4;
+	} else {
+		va[0] = (uint8_t *)vq->desc;
+		len[0] = 16 * n;
+		va[1] = (uint8_t *)vq->avail;
+		len[1] = 6 + 2 * n;
+		va[2] = (uint8_t *)vq->used;
+		len[2] = 6 + 8 * n;
+	}
+	return 3;
+}
+
+/*
+ * After a reset was acknowledged: poison the old rings of vqs [@p first,
+ * @p first + @p nb), let the link run for --reset-watch-ms and count every
+ * byte the device wrote there anyway (and, for whole-device resets, every
+ * interrupt). Returns the nanoseconds spent.
+ */
+static uint64_t
+traffic_watch_old_rings(struct traffic_run *r, uint16_t first, uint16_t nb, int irqs)
+{
+	uint64_t t0 = hostsim_vnet_now_ns(), end, irq0, bad = 0;
+	uint8_t *va[3];
+	uint32_t len[3], i, k;
+	unsigned int a, na;
+	uint16_t q;
+
+	if (r->tc->reset_watch_ms == 0)
+		return 0;
+	for (q = first; q < first + nb; q++) {
+		na = traffic_ring_areas(&r->dev.vq[q], va, len);
+		for (a = 0; a < na; a++)
+			memset(va[a], TRAFFIC_POISON, len[a]);
+	}
+	irq0 = r->link->msi + r->link->intx;
+	end = t0 + (uint64_t)r->tc->reset_watch_ms * 1000000u;
+	while (hostsim_vnet_now_ns() < end)
+		hostsim_vnet_link_service(r->link);
+	for (q = first; q < first + nb; q++) {
+		na = traffic_ring_areas(&r->dev.vq[q], va, len);
+		for (a = 0; a < na; a++)
+			for (i = 0, k = len[a]; i < k; i++)
+				bad += va[a][i] != TRAFFIC_POISON;
+	}
+	if (bad != 0)
+		fprintf(stderr, "traffic: %" PRIu64 " bytes of the old rings written after the "
+			"reset was acknowledged\n", bad);
+	r->writes_after_reset += bad;
+	if (irqs && r->link->msi + r->link->intx != irq0) {
+		fprintf(stderr, "traffic: interrupts after the reset was acknowledged\n");
+		r->irqs_after_reset += r->link->msi + r->link->intx - irq0;
+	}
+	memset(r->link->pending, 0, sizeof(r->link->pending));
+	r->link->any_pending = 0;
+	return hostsim_vnet_now_ns() - t0;
+}
+
+/* Function Level Reset through the PCI Express capability, then set it up again. */
+static int
+traffic_flr(struct traffic_run *r)
+{
+	struct hostsim_enum *e = r->tc->enm;
+	struct hostsim_fn *f = r->fn;
+	uint16_t exp = hostsim_cap_find(f, HOSTSIM_CAP_EXP);
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 10000 };
+	uint64_t end;
+	uint32_t devctl = 0, v = 0;
+	int ret;
+
+	ret = hostsim_cfg_read(e->host, e->qid, f->bdf, exp + HOSTSIM_EXP_DEVCTL, 2, &devctl);
+	if (ret == 0)
+		ret = hostsim_cfg_write(e->host, e->qid, f->bdf, exp + HOSTSIM_EXP_DEVCTL, 2,
+					devctl | HOSTSIM_EXP_DEVCTL_FLR);
+	if (ret != 0)
+		return traffic_stop(r, "FLR: config access failed: %s", strerror(-ret));
+	/* Back when the Vendor ID reads again (CRS meanwhile), 1 s at most. */
+	end = hostsim_vnet_now_ns() + 1000000000ull;
+	for (;;) {
+		ret = tlpsim_host_cfg_read(e->host, e->qid, f->bdf, HOSTSIM_CFG_VENDOR, &v);
+		if (ret == 0 && (v & 0xffff) != 0xffff && (v & 0xffff) != 0 &&
+		    (v & 0xffff) != 0x0001)
+			break;
+		if (ret == -ENOTCONN || hostsim_vnet_now_ns() > end)
+			return traffic_stop(r, "FLR: the function did not come back%s", "");
+		nanosleep(&ts, NULL);
+	}
+	ret = hostsim_fn_resetup(e, f);
+	if (ret == 0)
+		ret = hostsim_vnet_caps_parse(f, &r->dev.caps);
+	if (ret != 0)
+		return traffic_stop(r, "FLR: set-up after the reset failed: %s", strerror(-ret));
+	return 0;
+}
+
+/* Buffers of every pair again (host memory was handed out anew). */
+static int
+traffic_queues_rebuild(struct traffic_run *r)
+{
+	struct hostsim_vnet *d = &r->dev;
+	struct hostsim_vnet_io_conf *io = &r->io;
+	uint32_t bufs;
+	uint64_t seq, limit;
+	uint16_t p;
+
+	bufs = (uint32_t)((sizeof(struct hostsim_vnet_hdr) + io->size_max + io->rx_buf_len - 1) /
+			  io->rx_buf_len);
+	io->window = r->tc->window != 0 ? r->tc->window : hostsim_vnet_rxq(d, 0)->size / bufs;
+	if (io->window == 0)
+		io->window = 1;
+	if (hostsim_vnet_rx_frame_max(io, hostsim_vnet_has(d, HOSTSIM_VF_MRG_RXBUF),
+				      hostsim_vnet_rxq(d, 0)->size) < io->size_max)
+		return traffic_stop(r, "re-init: receive buffers too small%s", "");
+	for (p = 0; p < r->pairs; p++) {
+		seq = r->txq[p].seq;
+		limit = r->txq[p].limit;
+		hostsim_vnet_txq_fini(&r->txq[p]);
+		hostsim_vnet_rxq_fini(&r->rxq[p]);
+		if (hostsim_vnet_txq_init(&r->txq[p], d, p, io) != 0 ||
+		    hostsim_vnet_rxq_init(&r->rxq[p], d, p, io) != 0)
+			return traffic_stop(r, "re-init: host memory too small%s", "");
+		r->txq[p].seq = seq;
+		r->txq[p].limit = limit;
+		hostsim_vnet_rx_refill(&r->rxq[p]);
+	}
+	return 0;
+}
+
+/* Reset both queues of one pair (round robin) and go on. */
+static int
+traffic_qreset(struct traffic_run *r, uint64_t t0)
+{
+	struct hostsim_vnet *d = &r->dev;
+	uint16_t p = r->qreset_pair;
+	uint64_t t_ack, lost;
+	int ret;
+
+	r->qreset_pair = (uint16_t)((p + 1) % r->pairs);
+	ret = hostsim_vnet_queue_reset(d, hostsim_vnet_rxq(d, p));
+	if (ret == 0)
+		ret = hostsim_vnet_queue_reset(d, hostsim_vnet_txq(d, p));
+	if (ret != 0)
+		return traffic_stop(r, "queue reset: %s", d->err);
+	t_ack = hostsim_vnet_now_ns();
+	/* The queues are enabled again in the same memory: no old rings to watch. */
+	lost = hostsim_seq_track_skip(&r->ver.track[p], r->txq[p].seq);
+	r->lost_at_reset += lost;
+	hostsim_vnet_txq_restart(&r->txq[p]);
+	hostsim_vnet_rxq_restart(&r->rxq[p]);
+	hostsim_vnet_rx_refill(&r->rxq[p]);
+	if (t_ack - t0 > r->ack_max_ns)
+		r->ack_max_ns = t_ack - t0;
+	if (hostsim_vnet_now_ns() - t0 > r->reinit_max_ns)
+		r->reinit_max_ns = hostsim_vnet_now_ns() - t0;
+	fprintf(stderr, "traffic: queue reset %" PRIu64 " (pair %u): %.3f ms, lost_at_reset %"
+		PRIu64 "\n", r->ev_count[TRAFFIC_EV_QRESET], p, (double)(t_ack - t0) / 1e6, lost);
+	return 0;
+}
+
+/* One re-initialisation of kind @p ev; 0, or -1 with the run stopped. */
+static int
+traffic_event(struct traffic_run *r, enum traffic_ev ev)
+{
+	const struct hostsim_traffic_conf *tc = r->tc;
+	struct hostsim_vnet *d = &r->dev;
+	struct hostsim_vnet_qconf qc;
+	uint64_t t0 = hostsim_vnet_now_ns(), t_ack, t_done, watch, lost = 0, want;
+	unsigned int vary;
+	uint16_t p;
+	int ret;
+
+	r->ev_count[ev]++;
+	if (ev == TRAFFIC_EV_QRESET)
+		return traffic_qreset(r, t0);
+	ret = ev == TRAFFIC_EV_FLR ? traffic_flr(r) : hostsim_vnet_reset(d);
+	if (ret != 0)
+		return traffic_stop(r, "reset: %s", d->err);
+	t_ack = hostsim_vnet_now_ns();
+	watch = traffic_watch_old_rings(r, 0, d->nb_vqs, 1);
+	/* What was in flight is gone: accounted, never seen as loss or corruption. */
+	for (p = 0; p < r->pairs; p++)
+		lost += hostsim_seq_track_skip(&r->ver.track[p], r->txq[p].seq);
+	r->lost_at_reset += lost;
+	want = tc->features | (tc->qreset_every ? HOSTSIM_VF(HOSTSIM_VF_RING_RESET) : 0);
+	memset(&qc, 0, sizeof(qc));
+	qc.pairs = r->pairs;
+	qc.queue_size = tc->queue_size;
+	qc.max_segs = tc->tx_segs > TRAFFIC_MAX_SEGS_CTRL ? tc->tx_segs : TRAFFIC_MAX_SEGS_CTRL;
+	qc.vectors = tc->intx ? 0 : r->fn->msix_programmed;
+	if (tc->reinit_vary) {
+		/* Cycle: half size, other layout, both, back to what was asked for. */
+		vary = ++r->reinits % 4;
+		if ((vary & 1) && qc.queue_size >= 128)
+			qc.queue_size /= 2;
+		if (vary & 2)
+			want ^= HOSTSIM_VF(HOSTSIM_VF_RING_PACKED);
+	}
+	ret = hostsim_vnet_reinit(d, want, &qc);
+	if (ret != 0)
+		return traffic_stop(r, "re-init: %s", d->err);
+	if (traffic_ctrl_cmds(r) != 0 || traffic_queues_rebuild(r) != 0)
+		return -1;
+	t_done = hostsim_vnet_now_ns();
+	if (t_ack - t0 > r->ack_max_ns)
+		r->ack_max_ns = t_ack - t0;
+	if (t_done - t0 - watch > r->reinit_max_ns)
+		r->reinit_max_ns = t_done - t0 - watch;
+	fprintf(stderr, "traffic: %s %" PRIu64 ": acknowledged in %.3f ms, re-init %.3f ms "
+		"(%s, queue size %u), lost_at_reset %" PRIu64 "\n", traffic_ev_names[ev],
+		r->ev_count[ev], (double)(t_ack - t0) / 1e6, (double)(t_done - t0 - watch) / 1e6,
+		hostsim_vnet_has(d, HOSTSIM_VF_RING_PACKED) ? "packed" : "split", d->vq[0].size,
+		lost);
+	return 0;
+}
+
+/* What asks for a re-initialisation now: the device, or a count reached. */
+static void
+traffic_events(struct traffic_run *r)
+{
+	uint64_t sent;
+	unsigned int k;
+
+	if (r->recover) {
+		r->recover = 0;
+		traffic_event(r, TRAFFIC_EV_NEEDS_RESET);
+		return;
+	}
+	sent = traffic_sent(r);
+	for (k = 0; k <= TRAFFIC_EV_QRESET; k++) {
+		if (r->ev_every[k] == 0 || sent < r->ev_next[k])
+			continue;
+		r->ev_next[k] = sent + r->ev_every[k];
+		traffic_event(r, (enum traffic_ev)k);
+		return;
+	}
+}
+
+/* Which re-initialisations this device allows; a message for each it does not. */
+static void
+traffic_events_init(struct traffic_run *r)
+{
+	const struct hostsim_traffic_conf *tc = r->tc;
+	struct hostsim_fn *f = r->fn;
+	uint16_t exp = hostsim_cap_find(f, HOSTSIM_CAP_EXP);
+	unsigned int k;
+
+	r->ev_every[TRAFFIC_EV_RESET] = tc->reset_every;
+	r->ev_every[TRAFFIC_EV_FLR] = tc->flr_every;
+	r->ev_every[TRAFFIC_EV_QRESET] = tc->qreset_every;
+	if (r->icmp != NULL && (tc->reset_every || tc->flr_every || tc->qreset_every)) {
+		fprintf(stderr, "traffic: --proto icmp: resets while traffic runs are not "
+			"supported, options ignored\n");
+		memset(r->ev_every, 0, sizeof(r->ev_every));
+	}
+	if (r->ev_every[TRAFFIC_EV_FLR] &&
+	    (exp == 0 || tc->enm == NULL ||
+	     !(hostsim_fn_cfg32(f, exp + HOSTSIM_EXP_DEVCAP) & HOSTSIM_EXP_DEVCAP_FLR))) {
+		fprintf(stderr, "traffic: --flr-every skipped: the function does not advertise "
+			"FLR\n");
+		r->ev_every[TRAFFIC_EV_FLR] = 0;
+	}
+	if (r->ev_every[TRAFFIC_EV_QRESET] && !hostsim_vnet_has(&r->dev, HOSTSIM_VF_RING_RESET)) {
+		fprintf(stderr, "traffic: --qreset-every skipped: RING_RESET not negotiated "
+			"(the device does not offer it)\n");
+		r->ev_every[TRAFFIC_EV_QRESET] = 0;
+	}
+	for (k = 0; k <= TRAFFIC_EV_QRESET; k++) {
+		r->ev_next[k] = r->ev_every[k];
+		r->ev_any |= r->ev_every[k] != 0;
+	}
+}
+
+/*
+ * --survive-device-restart: the device process died. Wait for it to come back
+ * on the same socket (hostsim_vnet_restart.c), then recover as from
+ * DEVICE_NEEDS_RESET (reset, re-initialise, new rings and buffers). What was
+ * in flight is counted apart (lost_restart); a death during the recovery is
+ * waited out again. 0 to go on.
+ */
+static int
+traffic_survive(struct traffic_run *r)
+{
+	struct hostsim_vnet_io_stats s;
+	uint64_t before;
+	uint8_t st = 0;
+
+	traffic_sum(r, &s);
+	if (s.verified > r->rs_verified)
+		r->rs.epochs_verified++;
+	r->rs_verified = s.verified;
+	if (r->t_first == 0)
+		r->t_first = r->t0;
+	fprintf(stderr, "traffic: device lost, %" PRIu64 " frames verified so far\n",
+		s.verified);
+	for (;;) {
+		if (hostsim_vnet_restart_wait(r->link, r->fn, r->tc->restart_wait_ms, &r->rs,
+					      &st) != 0)
+			return -1;
+		before = r->lost_at_reset;
+		r->failed = 0;
+		r->why[0] = '\0';
+		r->recover = 0;
+		(void)traffic_event(r, TRAFFIC_EV_NEEDS_RESET);
+		r->rs.lost_in_flight += r->lost_at_reset - before;
+		r->lost_at_reset = before;
+		if (!r->failed)
+			return 0;
+		if (tlpsim_host_link_check(r->link->host))
+			return -1;	/* failed for another reason: r->why says which */
+		fprintf(stderr, "traffic: the device died again during the recovery\n");
+		/* Half-built queues of the failed attempt: no old rings to watch. */
+		hostsim_vnet_fini(&r->dev);
 	}
 }
 
@@ -375,7 +798,12 @@ traffic_loop(struct traffic_run *r)
 	while (!r->failed) {
 		work = 0;
 		hostsim_vnet_link_service(r->link);
-		for (p = 0; p < r->pairs; p++) {
+		for (p = 0; p < r->pairs && r->icmp != NULL; p++) {
+			if (sending)
+				work += hostsim_icmp_tx_burst(r->icmp, &r->txq[p], &r->st[p]);
+			work += hostsim_icmp_rx_burst(r->icmp, &r->rxq[p], &r->st[p]);
+		}
+		for (p = 0; p < r->pairs && r->icmp == NULL; p++) {
 			if (sending)
 				work += hostsim_vnet_tx_burst(&r->txq[p], &r->ver, &r->st[p]);
 			work += hostsim_vnet_rx_burst(&r->rxq[p], &r->ver, &r->st[p]);
@@ -384,12 +812,21 @@ traffic_loop(struct traffic_run *r)
 		if (work > 0)
 			progress_at = now;
 		traffic_irqs(r);
+		if (r->recover || (sending && r->ev_any))
+			traffic_events(r);
+		if (r->failed)
+			break;
 		broken = traffic_broken(r);
 		if (broken != NULL) {
 			traffic_stop(r, "%s", broken);
 			break;
 		}
 		if (!tlpsim_host_link_up(r->link->host)) {
+			if (tc->restart_wait_ms != 0 && traffic_survive(r) == 0) {
+				/* --duration counts from the restart; the wait was no stall. */
+				r->t0 = progress_at = hostsim_vnet_now_ns();
+				continue;
+			}
 			traffic_stop(r, "link down%s", "");
 			break;
 		}
@@ -436,7 +873,12 @@ traffic_summary(struct traffic_run *r)
 	uint8_t st = 0;
 
 	traffic_sum(r, &s);
-	lost = s.tx_frames > s.verified ? s.tx_frames - s.verified : 0;
+	lost = s.tx_frames > s.verified + r->lost_at_reset ?
+		s.tx_frames - s.verified - r->lost_at_reset : 0;
+	/* Frames in flight when the device died are counted apart. */
+	lost -= lost >= r->rs.lost_in_flight ? r->rs.lost_in_flight : lost;
+	if (r->t_first != 0)
+		secs = (double)(r->t_end - r->t_first) / 1e9;
 	if (r->dev.vq != NULL)
 		for (i = 0; i < d->nb_vqs; i++) {
 			kicks += d->vq[i].kicks;
@@ -468,40 +910,35 @@ traffic_summary(struct traffic_run *r)
 		printf("device_status=unknown\n");
 	}
 	printf("device_needs_reset=%u\n", r->needs_reset);
+	if (r->tc->restart_wait_ms != 0)
+		hostsim_vnet_restart_summary(&r->rs);
+	printf("resets=%" PRIu64 "\nflrs=%" PRIu64 "\nqueue_resets=%" PRIu64
+	       "\nneeds_reset_recoveries=%" PRIu64 "\n", r->ev_count[TRAFFIC_EV_RESET],
+	       r->ev_count[TRAFFIC_EV_FLR], r->ev_count[TRAFFIC_EV_QRESET],
+	       r->ev_count[TRAFFIC_EV_NEEDS_RESET]);
+	printf("lost_at_reset=%" PRIu64 "\n", r->lost_at_reset);
+	printf("reset_ack_max_ms=%.3f\nreset_max_ms=%.3f\n", (double)r->ack_max_ns / 1e6,
+	       (double)r->reinit_max_ns / 1e6);
+	printf("writes_after_reset=%" PRIu64 "\nirqs_after_reset=%" PRIu64 "\n",
+	       r->writes_after_reset, r->irqs_after_reset);
+	if (r->icmp != NULL && hostsim_icmp_summary(r->icmp, stdout) != 0)
+		r->failed = 1;
 	if (r->why[0] != '\0')
 		printf("error=%s\n", r->why);
+	if (r->writes_after_reset != 0 || r->irqs_after_reset != 0)
+		r->failed = 1;
 	if (s.corrupt != 0 || s.duplicate != 0 || s.reordered != 0 || r->needs_reset ||
 	    (lost != 0 && !r->tc->allow_loss) || s.rx_bad_len + s.rx_bad_num_buffers != 0)
 		r->failed = 1;
 	printf("result=%s\n", r->failed ? "fail" : "ok");
 }
 
-int
-hostsim_traffic_drive(struct hostsim_vnet_link *link, const struct hostsim_opts *o,
-		      struct hostsim_fn *f, const struct hostsim_traffic_conf *tc)
+/* Free what one run set up: queues, verifier, driver state. */
+static void
+traffic_teardown(struct traffic_run *r)
 {
-	struct traffic_run *r;
 	uint16_t p;
-	int ret;
 
-	r = calloc(1, sizeof(*r));
-	if (r == NULL) {
-		fprintf(stderr, "traffic: out of memory\n");
-		return 1;
-	}
-	r->link = link;
-	r->tc = tc;
-	if (traffic_bringup(r, o, f) == 0 && traffic_queues_init(r) == 0)
-		traffic_loop(r);
-	else if (r->dev.err[0] != '\0' && strstr(r->why, r->dev.err) == NULL)
-		fprintf(stderr, "traffic: %s\n", r->dev.err);
-	if (r->why[0] != '\0')
-		fprintf(stderr, "traffic: %s\n", r->why);
-	traffic_summary(r);
-	/* Stop the device before the buffers go away. */
-	if (r->dev.caps.common.len != 0)
-		hostsim_vnet_reset(&r->dev);
-	ret = r->failed ? 1 : 0;
 	for (p = 0; p < r->pairs; p++) {
 		if (r->txq != NULL)
 			hostsim_vnet_txq_fini(&r->txq[p]);
@@ -511,8 +948,49 @@ hostsim_traffic_drive(struct hostsim_vnet_link *link, const struct hostsim_opts 
 	free(r->txq);
 	free(r->rxq);
 	free(r->st);
+	if (r->icmp != NULL)
+		hostsim_icmp_fini(r->icmp);
+	free(r->icmp);
 	hostsim_vnet_verifier_fini(&r->ver);
 	hostsim_vnet_fini(&r->dev);
+	r->txq = NULL;
+	r->rxq = NULL;
+	r->st = NULL;
+	r->icmp = NULL;
+	r->pairs = 0;
+	memset(&r->ver, 0, sizeof(r->ver));
+}
+
+int
+hostsim_traffic_drive(struct hostsim_vnet_link *link, const struct hostsim_opts *o,
+		      struct hostsim_fn *f, const struct hostsim_traffic_conf *tc)
+{
+	struct traffic_run *r;
+	int ret, up;
+
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		fprintf(stderr, "traffic: out of memory\n");
+		return 1;
+	}
+	r->link = link;
+	r->tc = tc;
+	r->fn = f;
+	up = traffic_bringup(r, o, f) == 0 && traffic_queues_init(r) == 0;
+	if (up) {
+		traffic_events_init(r);
+		traffic_loop(r);
+	}
+	if (!up && r->dev.err[0] != '\0' && strstr(r->why, r->dev.err) == NULL)
+		fprintf(stderr, "traffic: %s\n", r->dev.err);
+	if (r->why[0] != '\0')
+		fprintf(stderr, "traffic: %s\n", r->why);
+	traffic_summary(r);
+	/* Stop the device before the buffers go away. */
+	if (r->dev.caps.common.len != 0)
+		hostsim_vnet_reset(&r->dev);
+	ret = r->failed ? 1 : 0;
+	traffic_teardown(r);
 	free(r);
 	return ret;
 }

@@ -18,6 +18,12 @@
 
 #define HOSTSIM_TRAFFIC_VLANS_MAX 16
 
+/* What the host sends (--proto). */
+enum hostsim_traffic_proto {
+	HOSTSIM_TRAFFIC_PROTO_TEST = 0,	/* numbered test frames, looped back */
+	HOSTSIM_TRAFFIC_PROTO_ICMP,	/* ARP and ICMP echo requests, answered */
+};
+
 struct hostsim_traffic_conf {
 	uint16_t pairs;
 	uint16_t queue_size;
@@ -44,6 +50,15 @@ struct hostsim_traffic_conf {
 	uint8_t mac_set;
 	int fn;
 	uint32_t ctrl_timeout_ms;
+	uint32_t restart_wait_ms;	/* --survive-device-restart; 0: a lost link ends the run */
+	uint8_t proto;			/* enum hostsim_traffic_proto */
+	/* Re-initialisation while traffic runs (every N frames sent; 0: never). */
+	uint64_t reset_every;		/* device reset: status 0, then full re-init */
+	uint64_t flr_every;		/* FLR, re-enumeration, full re-init */
+	uint64_t qreset_every;		/* per-queue reset of one pair (RING_RESET) */
+	uint8_t reinit_vary;		/* re-inits cycle queue sizes and split/packed */
+	uint32_t reset_watch_ms;	/* after a reset: old rings watched this long */
+	struct hostsim_enum *enm;	/* the enumeration (FLR re-enumerates); caller's */
 };
 
 void hostsim_traffic_conf_init(struct hostsim_traffic_conf *tc);

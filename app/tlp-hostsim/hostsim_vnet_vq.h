@@ -95,6 +95,7 @@ struct hostsim_vq {
 	uint16_t pend_flags;
 	uint16_t *next;		/* shadow free-list links */
 	struct hostsim_vq_slot *slot;	/* by head descriptor (split) or id (packed) */
+	uint64_t mem_at;	/* host memory offset its rings start at (queue reset) */
 	/* Failure: set once, never cleared. */
 	int broken;
 	char err[128];

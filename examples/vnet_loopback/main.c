@@ -19,8 +19,18 @@
  * It is the device peer of "dpdk-tlp-hostsim traffic" until the ethdev PMD
  * (drivers/net/virtio_emu) lets dpdk-testpmd take its place.
  *
+ * With --state FILE the function survives a crash of this process: what the
+ * host programmed (PCI config, MSI-X table, virtio registers) is saved to
+ * FILE on every control change (never per packet), and a process started
+ * again with the same FILE presents it again with DEVICE_NEEDS_RESET set and
+ * a configuration interrupt sent (lib/virtio_emu's virtio_emu_pci_state_*).
+ * The option lives here, not in tlp_sim: the link driver does not know the
+ * function, and the transport library, which knows both the function and
+ * the virtio registers, gives any owner (this application, the PMD) the same
+ * three calls. A clean exit removes FILE.
+ *
  * Usage: dpdk-vnet-loopback <EAL args> --vdev tlp_sim0,path=<socket> --
- *            [--pairs N] [--mtu N] [--burst N] [--duration SEC]
+ *            [--pairs N] [--mtu N] [--burst N] [--duration SEC] [--state FILE]
  */
 
 #include <errno.h>
@@ -55,6 +65,7 @@ struct lb_conf {
 	uint16_t mtu;
 	unsigned int burst;
 	double duration;
+	const char *state_path;
 };
 
 /* One queue pair: frames go from tx (host transmitq) to rx (host receiveq). */
@@ -100,7 +111,9 @@ lb_notify(void *arg)
 static void
 lb_pair_drop(struct lb_pair *p)
 {
-	rte_pktmbuf_free_bulk(&p->held[p->held_pos], p->nb_held - p->held_pos);
+	/* Frames taken from the transmit queue and not looped yet (none after a full burst). */
+	if (p->nb_held > p->held_pos)
+		rte_pktmbuf_free_bulk(&p->held[p->held_pos], p->nb_held - p->held_pos);
 	p->nb_held = 0;
 	p->held_pos = 0;
 }
@@ -203,8 +216,10 @@ lb_pair_poll(struct lb_pair *p, unsigned int burst)
 					 (uint16_t)(p->nb_held - p->held_pos));
 	p->held_pos = (uint16_t)(p->held_pos + n);
 	p->looped += n;
-	if (p->held_pos == p->nb_held)
+	if (p->held_pos == p->nb_held) {
 		p->nb_held = 0;
+		p->held_pos = 0;
+	}
 	return n;
 }
 
@@ -237,6 +252,7 @@ lb_parse_args(int argc, char **argv, struct lb_conf *conf)
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "duration", required_argument, NULL, 't' },
+		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -274,13 +290,37 @@ lb_parse_args(int argc, char **argv, struct lb_conf *conf)
 				return -EINVAL;
 			}
 			break;
+		case 's':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "empty --state path\n");
+				return -EINVAL;
+			}
+			conf->state_path = optarg;
+			break;
 		default:
 			printf("usage: %s <EAL args> -- [--pairs N] [--mtu N] [--burst N] "
-			       "[--duration SEC]\n", argv[0]);
+			       "[--duration SEC] [--state FILE]\n", argv[0]);
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+/* Load the state a previous process left; whether a config interrupt is owed. */
+static bool
+lb_state_load(struct virtio_emu_pci *pci, const char *path)
+{
+	int ret = virtio_emu_pci_state_load_file(pci, path);
+
+	if (ret == -ENOENT)
+		printf("loopback: state: no file %s, clean start\n", path);
+	else if (ret < 0)
+		printf("loopback: state: %s ignored (%s), clean start\n", path, strerror(-ret));
+	else
+		printf("loopback: state: restored from %s%s\n", path,
+		       ret == 1 ? ", device needs reset" : "");
+	fflush(stdout);
+	return ret == 1;
 }
 
 static int
@@ -294,7 +334,9 @@ lb_run(uint16_t dev_id, const struct lb_conf *conf)
 	};
 	struct pcifn_group *grp = NULL;
 	struct lb_ctx *ctx;
-	uint64_t hz = rte_get_timer_hz(), end;
+	struct virtio_emu_pci *pci;
+	uint64_t hz = rte_get_timer_hz(), end, gen, saved_gen = 0;
+	bool irq_owed = false;
 	unsigned int i, iter = 0;
 	int ret = 0;
 
@@ -322,6 +364,12 @@ lb_run(uint16_t dev_id, const struct lb_conf *conf)
 	ret = pcifn_group_add(grp, virtio_emu_net_fn(ctx->net), 0);
 	if (ret != 0)
 		goto free_grp;
+	pci = virtio_emu_net_pci(ctx->net);
+	if (conf->state_path != NULL) {
+		/* Before the first request is served: the host may be waiting already. */
+		irq_owed = lb_state_load(pci, conf->state_path);
+		saved_gen = ~virtio_emu_pci_state_gen(pci);	/* save at once */
+	}
 
 	printf("loopback: virtio-net function ready, %u queue pair(s), mtu %u\n", conf->pairs,
 	       conf->mtu);
@@ -332,6 +380,20 @@ lb_run(uint16_t dev_id, const struct lb_conf *conf)
 		/* Control: TLPs (config, BAR registers, doorbells), then virtio work. */
 		pcifn_service(grp, 0, 64);
 		virtio_emu_net_service(ctx->net);
+		if (conf->state_path != NULL) {
+			/* Control changes only: two loads per round otherwise. */
+			gen = virtio_emu_pci_state_gen(pci);
+			if (gen != saved_gen) {
+				(void)virtio_emu_pci_state_save_file(pci, conf->state_path);
+				saved_gen = gen;
+			}
+			if (irq_owed && tlpdev_link_get(dev_id) == 1) {
+				virtio_emu_pci_state_notify(pci);
+				irq_owed = false;
+				printf("loopback: state: configuration interrupt sent\n");
+				fflush(stdout);
+			}
+		}
 		/* Data: every pair in turn. */
 		for (i = 0; i < conf->pairs; i++)
 			lb_pair_poll(&ctx->pairs[i], conf->burst);
@@ -339,8 +401,14 @@ lb_run(uint16_t dev_id, const struct lb_conf *conf)
 			break;
 	}
 	lb_print_stats(ctx);
+	/* A clean exit: the next process starts afresh. */
+	if (conf->state_path != NULL)
+		virtio_emu_pci_state_remove(conf->state_path);
 	for (i = 0; i < 2 * RTE_DIM(ctx->pairs); i++)
 		lb_queue_stop(ctx, (uint16_t)i);
+	/* Every mbuf back in the pool once the queues stopped (the tests check it). */
+	printf("loopback: mbufs_in_use=%u\n", rte_mempool_in_use_count(ctx->mp));
+	fflush(stdout);
 	pcifn_group_remove(grp, virtio_emu_net_fn(ctx->net));
 free_grp:
 	pcifn_group_free(grp);

@@ -37,6 +37,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <tlpdev.h>
@@ -385,6 +386,58 @@ int pcifn_stats_get(const struct pcifn *fn, struct pcifn_stats *stats);
 
 /** Reset a function's counters. @return 0, -EINVAL. */
 int pcifn_stats_reset(struct pcifn *fn);
+
+/*
+ * Persisted state (pcifn_state.c): what the host programmed into a function,
+ * so that a restarted device process can present it again.
+ */
+
+/** Version of the pcifn_state_save() format. */
+#define PCIFN_STATE_VERSION 1
+
+/**
+ * Serialise what the host programmed into @p fn: the whole config image
+ * (BARs, Command, capability registers such as MSI-X Message Control), the
+ * captured bus/device numbers, the MSI-X table and the Pending Bit Array,
+ * together with the function's identity (IDs, BAR sizes, vector count) and a
+ * CRC. Control thread only.
+ *
+ * @param fn
+ *   The function.
+ * @param buf
+ *   Destination, or NULL to learn the size.
+ * @param len
+ *   Its size in bytes.
+ * @return
+ *   The size of the state in bytes (written when @p len allows), or -EINVAL
+ *   (@p fn NULL), -ENOSPC (@p buf too small).
+ */
+int pcifn_state_save(const struct pcifn *fn, void *buf, size_t len);
+
+/**
+ * Load a state made by pcifn_state_save() into a fresh function (created,
+ * possibly in a group, not yet served a request). Everything is checked
+ * before anything changes: version, sizes, CRC, identity (IDs, class, BAR
+ * sizes and flags, MSI-X vector count and location), read-only config bits
+ * (they must equal the function's own, so a BAR address must be aligned to
+ * its size), the power state, and the reserved bits of MSI-X table entries.
+ * On success the config image, derived state (BAR decoding, bus mastering,
+ * MSI-X enable and mask) and the MSI-X table are the host's again; the owner
+ * callbacks are not called. On failure the function is unchanged.
+ *
+ * @return
+ *   0, -EINVAL (NULL, or a state that is corrupt or does not fit @p fn: the
+ *   reason is logged), -EBUSY (the function has already served requests).
+ */
+int pcifn_state_restore(struct pcifn *fn, const void *buf, size_t len);
+
+/**
+ * A counter that moves whenever host-programmed state of @p fn may have
+ * changed (config writes, MSI-X table writes, resets). An owner persisting
+ * the state compares it with the value at its last save; nothing on the data
+ * path moves it. Any thread.
+ */
+uint32_t pcifn_state_gen(const struct pcifn *fn);
 
 #ifdef __cplusplus
 }

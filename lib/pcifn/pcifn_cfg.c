@@ -222,6 +222,7 @@ pcifn_cfg_write(struct pcifn *fn, uint16_t reg, uint8_t be, const uint8_t *data,
 						   ~PCIFN_PM_PMCSR_STATE) |
 						  (old_pmcsr & PCIFN_PM_PMCSR_STATE)));
 	}
+	pcifn_state_touch(fn);
 	pcifn_cfg_refresh(fn, true, qid);
 	for (b = 0; b < fn->nb_cfg_hooks; b++) {
 		if (reg + 4u > fn->cfg_hooks[b].start && reg < fn->cfg_hooks[b].end &&

@@ -43,6 +43,7 @@ pcifn_reset_start(struct pcifn *fn, enum pcifn_reset_kind kind, uint16_t qid)
 	else
 		fn->rid = fn->fn_num;	/* captured bus/device numbers are lost */
 	pcifn_cfg_restore(fn, kind != PCIFN_RESET_LINK_DOWN);
+	pcifn_state_touch(fn);
 	pcifn_msix_reset(fn);
 	pcifn_cfg_refresh(fn, true, qid);
 	ret = fn->ops->reset != NULL ? fn->ops->reset(fn, kind, fn->ctx) : 0;

@@ -177,6 +177,7 @@ pcifn_msix_table_write(void *ctx, uint64_t offset, const void *buf, uint32_t len
 	unsigned int v, dw;
 	uint32_t i, val, old;
 
+	pcifn_state_touch(fn);
 	for (i = 0; i < len; i += 4) {
 		v = (unsigned int)((offset + i) / 16);
 		dw = (unsigned int)((offset + i) % 16) / 4;

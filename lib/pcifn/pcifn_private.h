@@ -84,6 +84,8 @@ struct pcifn {
 	uint64_t *msix_pba;
 
 	struct pcifn_stats stats;
+	/* Host-programmed state changed (pcifn_state_gen()); atomic. */
+	uint32_t state_gen;
 
 	/* Owner hooks on config DWs. */
 	struct {
@@ -202,6 +204,9 @@ void pcifn_intx_sync(struct pcifn *fn, uint16_t qid);
 
 /* pcifn_flr.c */
 void pcifn_reset_start(struct pcifn *fn, enum pcifn_reset_kind kind, uint16_t qid);
+
+/* pcifn_state.c */
+void pcifn_state_touch(struct pcifn *fn);
 
 /* pcifn.c */
 void pcifn_stat_add(uint64_t *counter, uint64_t n);

@@ -37,6 +37,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <pcifn.h>
@@ -233,6 +234,7 @@ struct virtio_emu_pci_stats {
 	uint64_t needs_reset;		/**< DEVICE_NEEDS_RESET raised */
 	uint64_t config_irqs;		/**< configuration change interrupts */
 	uint64_t cfgcap_ignored;	/**< PCI cfg window accesses ignored */
+	uint64_t own_bar;		/**< rings refused / NEEDS_RESET: inside our own BAR */
 };
 
 /** Read the counters. @return 0, -EINVAL. */
@@ -255,6 +257,87 @@ int virtio_emu_pci_cfgcap_access(struct virtio_emu_pci *dev, uint16_t reg, uint8
 
 /** Config offset of the PCI configuration access capability. */
 uint8_t virtio_emu_pci_cfgcap_offset(const struct virtio_emu_pci *dev);
+
+/*
+ * Persisted transport state (virtio_emu_pci_state.c): survive a crash of the
+ * device process. What the host programmed (the PCI function, see
+ * pcifn_state_save(), and the virtio registers) is saved on every control
+ * change; a restarted process loads it, so the host's BAR addresses and
+ * MSI-X set-up stay valid, and answers with DEVICE_NEEDS_RESET: the rings'
+ * progress (avail/used indexes, buffers in flight) is not persisted, so the
+ * queues are not resumed and read queue_enable 0 until the driver resets the
+ * device and sets it up again.
+ */
+
+/** Version of the virtio_emu_pci_state_save() format. */
+#define VIRTIO_EMU_STATE_VERSION 1
+/** Largest state virtio_emu_pci_state_load_file() reads. */
+#define VIRTIO_EMU_STATE_MAX_LEN (1u << 20)
+
+/**
+ * Serialise the transport's register state (offered, driver and negotiated
+ * features, device_status, msix_config, selectors, every queue's size,
+ * vector, enable and addresses) and its PCI function, with a CRC.
+ * Control thread.
+ * @param buf destination, or NULL to learn the size.
+ * @return the size in bytes (written when @p len allows), -EINVAL, -ENOSPC.
+ */
+int virtio_emu_pci_state_save(const struct virtio_emu_pci *dev, void *buf, size_t len);
+
+/**
+ * Load a state made by virtio_emu_pci_state_save() into a transport that has
+ * not served any request yet (its function in its group, as when it was
+ * saved). Everything is checked before anything changes: version, sizes,
+ * CRC, device type, queue count and maximum size, vector count, offered
+ * features (must be identical), driver features (a subset, with VERSION_1
+ * and the device's own check once FEATURES_OK is set), status bits and their
+ * order, msix_config and queue vectors, queue sizes, ring alignment, and the
+ * PCI function's state (pcifn_state_restore()). A refused state is logged
+ * and leaves the transport at power-on state.
+ *
+ * On success the registers read as the host left them, except that the
+ * queues are disabled and, when device_status was not 0, DEVICE_NEEDS_RESET
+ * is set: call virtio_emu_pci_state_notify() once the host is connected.
+ * @return 0 (restored, status 0: nothing to tell), 1 (restored with
+ * DEVICE_NEEDS_RESET), -EINVAL (refused), -EBUSY (requests already served).
+ */
+int virtio_emu_pci_state_restore(struct virtio_emu_pci *dev, const void *buf, size_t len);
+
+/**
+ * Send the configuration change interrupt announcing a restored
+ * DEVICE_NEEDS_RESET (msix_config vector, or ISR bit 1 and INTx). Control
+ * thread, with the link up. @return 0, -EINVAL.
+ */
+int virtio_emu_pci_state_notify(struct virtio_emu_pci *dev);
+
+/**
+ * A counter that moves whenever state that virtio_emu_pci_state_save()
+ * records may have changed (transport registers, the function's config
+ * space and MSI-X table); notifications and the data path do not move it.
+ * Save when it differs from its value at the last save. Any thread.
+ */
+uint64_t virtio_emu_pci_state_gen(const struct virtio_emu_pci *dev);
+
+/**
+ * Save the state to @p path atomically: written to "<path>.tmp", then
+ * renamed over @p path (a crash leaves the old or the new file, whole).
+ * @return 0, -EINVAL, -ENAMETOOLONG, or the errno of the file operations.
+ */
+int virtio_emu_pci_state_save_file(const struct virtio_emu_pci *dev, const char *path);
+
+/**
+ * Read @p path and virtio_emu_pci_state_restore() it.
+ * @return as virtio_emu_pci_state_restore(), or -ENOENT (no file), -EFBIG
+ * (larger than VIRTIO_EMU_STATE_MAX_LEN), or the errno of reading.
+ */
+int virtio_emu_pci_state_load_file(struct virtio_emu_pci *dev, const char *path);
+
+/**
+ * Invalidate the state at @p path (a clean exit): remove it and any
+ * leftover "<path>.tmp". @return 0 (also when there was none), -EINVAL, or
+ * the errno of unlink().
+ */
+int virtio_emu_pci_state_remove(const char *path);
 
 #ifdef __cplusplus
 }

@@ -132,6 +132,14 @@ enum virtio_emu_net_event {
 	VIRTIO_EMU_NET_EV_VLAN,		/**< VLAN filter changed (arg: VLAN id) */
 	VIRTIO_EMU_NET_EV_MQ,		/**< active pairs changed (arg: pairs) */
 	VIRTIO_EMU_NET_EV_ANNOUNCE_ACK,	/**< driver acknowledged an announce */
+	/**
+	 * The engine queue of data queue @p arg is about to be freed (stop,
+	 * reset, free). The data path has left it (handshake answered, or no
+	 * lcore attached): drop every object built on it now (an ethdev PMD
+	 * frees its virtio_emu_net_q here, which returns held chains to it).
+	 * After this event virtio_emu_net_vq() returns NULL for the queue.
+	 */
+	VIRTIO_EMU_NET_EV_QUEUE_RELEASE,
 };
 
 /** Event callback; runs on the control thread. */
@@ -185,6 +193,15 @@ int virtio_emu_net_announce(struct virtio_emu_net *net);
  * from the PMD's mac_addr_set). @return 0, -EINVAL.
  */
 int virtio_emu_net_mac_set(struct virtio_emu_net *net, const uint8_t mac[VIRTIO_NET_MAC_LEN]);
+
+/**
+ * Change the MTU in the device configuration (VIRTIO_NET_F_MTU): the
+ * configuration generation moves and, with DRIVER_OK, the driver gets a
+ * configuration change interrupt.
+ * @return 0, -EINVAL (below 68), -ENOTSUP (MTU not offered, or the driver
+ * accepted its features without MTU: it would never read the field).
+ */
+int virtio_emu_net_mtu_set(struct virtio_emu_net *net, uint16_t mtu);
 
 /** Counters of the device model. */
 struct virtio_emu_net_stats {

@@ -20,6 +20,7 @@
 #include <rte_byteorder.h>
 #include <rte_errno.h>
 
+#include "virtio_emu_forbid.h"
 #include "virtio_emu_net_private.h"
 #include "virtio_emu_vq.h"
 
@@ -115,8 +116,12 @@ vemu_net_ctrl_mac(struct virtio_emu_net *net, uint8_t cmd, const uint8_t *p, uin
 		if (!vemu_net_has(net, VIRTIO_NET_F_CTRL_MAC_ADDR) || len != VIRTIO_NET_MAC_LEN ||
 		    (p[0] & 1) != 0)
 			return VIRTIO_NET_ERR;
+		if (memcmp(net->mac, p, VIRTIO_NET_MAC_LEN) == 0)
+			return VIRTIO_NET_OK;	/* nothing changed: no new generation */
 		memcpy(net->mac, p, VIRTIO_NET_MAC_LEN);
 		memcpy(net->st.mac, p, VIRTIO_NET_MAC_LEN);
+		/* The mac field of the device configuration changed: new config_generation. */
+		(void)virtio_emu_config_changed(net->pci);
 		vemu_net_event(net, VIRTIO_EMU_NET_EV_MAC_ADDR, 0);
 		return VIRTIO_NET_OK;
 	default:
@@ -380,6 +385,7 @@ vemu_net_vq_create(struct virtio_emu_net *net, const struct virtio_emu_queue_cfg
 	struct tlpdev_mem_region regions[TLPDEV_MAX_MEM_REGIONS];
 	struct pcifn *fn = virtio_emu_pci_fn(net->pci);
 	struct virtio_emu_vq_conf conf;
+	struct virtio_emu_vq *vq;
 	int dev_id = pcifn_dev_id(fn), nb = 0;
 
 	if (dev_id < 0 && net->mem_custom == NULL) {
@@ -408,5 +414,9 @@ vemu_net_vq_create(struct virtio_emu_net *net, const struct virtio_emu_queue_cfg
 			conf.nb_regions = (uint16_t)nb;
 		}
 	}
-	return virtio_emu_vq_create(&conf);
+	vq = virtio_emu_vq_create(&conf);
+	/* Every buffer is checked against our own BARs, live (hostile-inputs item 6). */
+	if (vq != NULL)
+		vemu_vq_forbid_set(vq, vemu_pci_forbid(net->pci));
+	return vq;
 }

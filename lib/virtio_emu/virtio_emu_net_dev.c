@@ -62,11 +62,19 @@ vemu_net_queue_enable(void *ctx, const struct virtio_emu_queue_cfg *cfg)
 	return 0;
 }
 
-/* A data queue is quiet: its engine queue can go. */
+/*
+ * A data queue is quiet: its engine queue can go. The owner of objects built
+ * on it (the PMD's virtio_emu_net_q) releases them first, in the event.
+ */
 static void
-vemu_net_queue_release(struct vemu_net_queue *q)
+vemu_net_queue_release(struct virtio_emu_net *net, uint16_t index)
 {
+	struct vemu_net_queue *q = &net->queues[index];
+
 	q->stop_pending = 0;
+	if (q->vq == NULL)
+		return;
+	vemu_net_event(net, VIRTIO_EMU_NET_EV_QUEUE_RELEASE, index);
 	virtio_emu_vq_free(q->vq);
 	q->vq = NULL;
 }
@@ -89,7 +97,7 @@ vemu_net_queue_stop(void *ctx, uint16_t index)
 		__atomic_store_n(&q->sync.req, q->sync.req + 1, __ATOMIC_RELEASE);
 	vemu_net_event(net, VIRTIO_EMU_NET_EV_QUEUE_STOP, index);
 	if (vemu_net_queue_quiet(q)) {
-		vemu_net_queue_release(q);
+		vemu_net_queue_release(net, index);
 		return 0;
 	}
 	q->stop_pending = 1;
@@ -131,7 +139,7 @@ vemu_net_reset(void *ctx)
 	vemu_net_ctrl_disable(net);
 	for (i = 0; i < net->nb_queues; i++) {
 		net->queues[i].enabled = 0;
-		vemu_net_queue_release(&net->queues[i]);
+		vemu_net_queue_release(net, (uint16_t)i);
 	}
 	memcpy(net->mac, net->p.mac, sizeof(net->mac));
 	vemu_net_state_reset(net);
@@ -328,7 +336,7 @@ virtio_emu_net_free(struct virtio_emu_net *net)
 		return;
 	vemu_net_ctrl_disable(net);
 	for (i = 0; i < net->nb_queues; i++)
-		vemu_net_queue_release(&net->queues[i]);
+		vemu_net_queue_release(net, (uint16_t)i);
 	virtio_emu_pci_free(net->pci);
 	rte_free(net->dp_dma_qid);
 	rte_free(net->queues);
@@ -360,7 +368,7 @@ virtio_emu_net_service(struct virtio_emu_net *net)
 	for (i = 0; i < net->nb_queues; i++) {
 		q = &net->queues[i];
 		if (q->stop_pending && vemu_net_queue_quiet(q)) {
-			vemu_net_queue_release(q);
+			vemu_net_queue_release(net, (uint16_t)i);
 			virtio_emu_queue_reset_done(net->pci, (uint16_t)i);
 		}
 	}
@@ -424,6 +432,21 @@ virtio_emu_net_mac_set(struct virtio_emu_net *net, const uint8_t mac[VIRTIO_NET_
 	if (net->offered & VIRTIO_EMU_F(VIRTIO_NET_F_MAC))
 		virtio_emu_config_changed(net->pci);
 	return 0;
+}
+
+int
+virtio_emu_net_mtu_set(struct virtio_emu_net *net, uint16_t mtu)
+{
+	if (net == NULL || mtu < 68)
+		return -EINVAL;
+	if (net->p.mtu == mtu)
+		return 0;
+	if ((net->offered & VIRTIO_EMU_F(VIRTIO_NET_F_MTU)) == 0)
+		return -ENOTSUP;
+	if (net->st.features != 0 && (net->st.features & VIRTIO_EMU_F(VIRTIO_NET_F_MTU)) == 0)
+		return -ENOTSUP;
+	net->p.mtu = mtu;
+	return virtio_emu_config_changed(net->pci);
 }
 
 int

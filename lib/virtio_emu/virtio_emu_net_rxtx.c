@@ -15,38 +15,10 @@
 #include <rte_errno.h>
 #include <rte_ether.h>
 
-#include "virtio_emu_net_regs.h"
-#include "virtio_emu_net_rxtx.h"
-#include "virtio_emu_vq_private.h"
+#include "virtio_emu_vq_fast.h"
 
-#define VEMU_NET_HDR		((uint32_t)sizeof(struct virtio_net_hdr_v1))
 /* Largest frame with GSO: 64 KiB of IP plus an Ethernet header with a tag. */
 #define VEMU_NET_GSO_MAX	(65535u + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
-/* Segments the merge stash keeps for chains carried to the next burst. */
-#define VEMU_NET_STASH_SEGS	1024u
-
-struct virtio_emu_net_q {
-	struct virtio_emu_vq *vq;
-	struct rte_mempool *mp;
-	void (*notify)(void *arg);
-	void *notify_arg;
-	uint32_t max_frame;
-	uint8_t f_csum;
-	uint8_t f_host_tso4;
-	uint8_t f_host_tso6;
-	uint8_t f_host_ecn;
-	uint8_t f_guest_csum;
-	uint8_t f_guest_tso4;
-	uint8_t f_guest_tso6;
-	uint8_t f_mrg;
-	uint32_t rx_buf_hint;	/* writable bytes of a recent RX chain */
-	/* MRG_RXBUF: chains popped but not used yet, carried to the next burst. */
-	uint16_t nb_stash;
-	struct virtio_emu_vq_chain stash[VIRTIO_EMU_VQ_BURST_MAX];
-	uint8_t stash_sel;	/* which half of stash_segs the stash uses */
-	struct virtio_emu_vq_seg stash_segs[2][VEMU_NET_STASH_SEGS];
-	struct virtio_emu_net_q_stats stats;
-};
 
 static const char *const vemu_net_drop_names[VIRTIO_EMU_NET_DROP_MAX] = {
 	[VIRTIO_EMU_NET_DROP_HDR_SHORT] = "hdr_short",
@@ -107,6 +79,21 @@ virtio_emu_net_q_create(const struct virtio_emu_net_q_conf *conf)
 	q->f_guest_tso6 = vemu_has(f, VIRTIO_NET_F_GUEST_TSO6);
 	q->f_mrg = vemu_has(f, VIRTIO_NET_F_MRG_RXBUF);
 	q->rx_buf_hint = 1536;
+	if (q->mp != NULL) {
+		/* What rte_pktmbuf_reset() leaves in data_off..port. */
+		struct rte_mbuf t;
+		uint16_t room = rte_pktmbuf_data_room_size(q->mp);
+
+		t.data_off = RTE_MIN((uint16_t)RTE_PKTMBUF_HEADROOM, room);
+		rte_mbuf_refcnt_set(&t, 1);
+		t.nb_segs = 1;
+		t.port = RTE_MBUF_PORT_INVALID;
+		memcpy(&q->mbuf_rearm, (const uint8_t *)&t + offsetof(struct rte_mbuf, rearm_data),
+		       sizeof(q->mbuf_rearm));
+		q->mbuf_room = (uint32_t)(room - t.data_off);
+		if (rte_pktmbuf_priv_flags(q->mp) & RTE_PKTMBUF_POOL_F_PINNED_EXT_BUF)
+			q->mbuf_ol_keep = RTE_MBUF_F_EXTERNAL;
+	}
 	return q;
 }
 
@@ -138,13 +125,6 @@ void
 virtio_emu_net_q_stats_reset(struct virtio_emu_net_q *q)
 {
 	memset(&q->stats, 0, sizeof(q->stats));
-}
-
-static inline void
-vemu_net_drop(struct virtio_emu_net_q *q, unsigned int reason)
-{
-	q->stats.drops[reason]++;
-	q->stats.dropped++;
 }
 
 /*
@@ -302,8 +282,37 @@ vemu_tx_one(struct virtio_emu_net_q *q, const struct virtio_emu_vq_chain *c, str
 	return vemu_tx_copy(q, c, plen, m);
 }
 
+int
+vemu_net_tx_one(struct virtio_emu_net_q *q, const struct virtio_emu_vq_chain *c,
+		struct rte_mbuf *m)
+{
+	return vemu_tx_one(q, c, m);
+}
+
+int
+vemu_net_tx_hdr(struct virtio_emu_net_q *q, const struct virtio_net_hdr_v1 *h, uint32_t plen,
+		struct rte_mbuf *m)
+{
+	/* No flags, no GSO, no num_buffers: only the size is left to check. */
+	if (likely((h->flags | h->gso_type | h->num_buffers) == 0))
+		return plen > q->max_frame ? VIRTIO_EMU_NET_DROP_TOO_BIG + 1 : 0;
+	return vemu_tx_hdr(q, h, plen, m);
+}
+
+void
+vemu_fast_copy_big(void *dst, const void *src, uint32_t n)
+{
+	rte_memcpy(dst, src, n);
+}
+
+void
+vemu_net_free_burst(struct rte_mbuf **pkts, uint16_t n)
+{
+	vemu_free_burst(pkts, n);
+}
+
 uint16_t
-virtio_emu_net_dequeue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
+vemu_net_deq_generic(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct virtio_emu_vq_chain chains[VIRTIO_EMU_VQ_BURST_MAX];
 	struct virtio_emu_vq_used used[VIRTIO_EMU_VQ_BURST_MAX];
@@ -342,11 +351,34 @@ virtio_emu_net_dequeue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts,
 	q->stats.bytes += bytes;
 push:
 	virtio_emu_vq_push(q->vq, used, k);
+	return out;
+}
+
+static inline void
+vemu_net_notify(struct virtio_emu_net_q *q)
+{
 	if (virtio_emu_vq_should_notify(q->vq) && q->notify != NULL) {
 		q->stats.notifies++;
 		q->notify(q->notify_arg);
 	}
-	return out;
+}
+
+uint16_t
+virtio_emu_net_dequeue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct virtio_emu_vq *vq = q->vq;
+	int r = -1;
+
+	n = RTE_MIN(n, (uint16_t)VIRTIO_EMU_VQ_BURST_MAX);
+	if (likely(q->mp != NULL && vemu_fast_ok(vq)))
+		r = vq->packed ? vemu_fast_packed_deq(q, pkts, n) :
+			vemu_fast_split_deq(q, pkts, n);
+	else if (q->mp != NULL && !vq->direct)
+		r = vemu_dma_deq(q, pkts, n);
+	if (r < 0)
+		r = vemu_net_deq_generic(q, pkts, n);
+	vemu_net_notify(q);
+	return (uint16_t)r;
 }
 
 /* ---- enqueue: mbufs to host RX buffers ---- */
@@ -476,8 +508,48 @@ vemu_rx_stash(struct virtio_emu_net_q *q, struct virtio_emu_vq_chain *const *cl,
 	q->nb_stash = (uint16_t)ns;
 }
 
+void
+vemu_net_rx_hdr(const struct virtio_emu_net_q *q, const struct rte_mbuf *m,
+		struct virtio_net_hdr_v1 *h)
+{
+	vemu_rx_hdr(q, m, h, 1);
+}
+
+uint32_t
+vemu_net_rx_one(struct virtio_emu_net_q *q, const struct virtio_emu_vq_chain *c,
+		const struct rte_mbuf *m, uint64_t *bytes)
+{
+	struct virtio_emu_vq_chain *cl = (struct virtio_emu_vq_chain *)(uintptr_t)c;
+	struct virtio_emu_vq_used u;
+	struct virtio_net_hdr_v1 h;
+	uint32_t need = VEMU_NET_HDR + m->pkt_len;
+
+	if (unlikely(c->wr_len < need)) {
+		vemu_net_drop(q, VIRTIO_EMU_NET_DROP_BUF_SMALL);
+		return 0;
+	}
+	vemu_rx_hdr(q, m, &h, 1);
+	if (vemu_rx_fast(c, m, &h) || vemu_rx_write(q, &cl, 1, &h, m, &u) == 0) {
+		*bytes += m->pkt_len;
+		return need;
+	}
+	vemu_net_drop(q, VIRTIO_EMU_NET_DROP_COPY);
+	return 0;
+}
+
+void
+vemu_net_stash_one(struct virtio_emu_net_q *q, const struct virtio_emu_vq_chain *c)
+{
+	struct virtio_emu_vq_chain *cl = (struct virtio_emu_vq_chain *)(uintptr_t)c;
+	struct virtio_emu_vq_used u;
+	uint16_t nu = 0;
+
+	/* The stash is empty here (the fused path runs without one): room for it. */
+	vemu_rx_stash(q, &cl, 1, &u, &nu);
+}
+
 uint16_t
-virtio_emu_net_enqueue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
+vemu_net_enq_generic(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct virtio_emu_vq_chain chains[VIRTIO_EMU_VQ_BURST_MAX];
 	struct virtio_emu_vq_chain *cl[2 * VIRTIO_EMU_VQ_BURST_MAX];
@@ -590,9 +662,28 @@ push:
 	for (i = 0; i < nu; i += VIRTIO_EMU_VQ_BURST_MAX)
 		virtio_emu_vq_push(q->vq, &used[i], (uint16_t)RTE_MIN((unsigned int)(nu - i),
 			(unsigned int)VIRTIO_EMU_VQ_BURST_MAX));
-	if (virtio_emu_vq_should_notify(q->vq) && q->notify != NULL) {
-		q->stats.notifies++;
-		q->notify(q->notify_arg);
-	}
 	return taken;
+}
+
+uint16_t
+virtio_emu_net_enqueue_burst(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct virtio_emu_vq *vq = q->vq;
+	bool more = false;
+	int r = -1;
+
+	n = RTE_MIN(n, (uint16_t)VIRTIO_EMU_VQ_BURST_MAX);
+	if (n == 0)
+		return 0;
+	if (likely(q->nb_stash == 0 && vemu_fast_ok(vq)))
+		r = vq->packed ? vemu_fast_packed_enq(q, pkts, n, &more) :
+			vemu_fast_split_enq(q, pkts, n, &more);
+	else if (!q->f_mrg && !vq->direct)
+		r = vemu_dma_enq(q, pkts, n);
+	if (r < 0)
+		r = vemu_net_enq_generic(q, pkts, n);
+	else if (more)
+		r += vemu_net_enq_generic(q, pkts + r, (uint16_t)(n - r));
+	vemu_net_notify(q);
+	return (uint16_t)r;
 }

@@ -15,6 +15,8 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include <pcifn_regs.h>
+
 #include "virtio_emu_pci_private.h"
 
 RTE_LOG_REGISTER(vemu_pci_logtype, lib.virtio_emu.pci, NOTICE);
@@ -42,6 +44,79 @@ vemu_pcifn_reset(struct pcifn *fn __rte_unused, enum pcifn_reset_kind kind, void
 	return -EINPROGRESS;
 }
 
+/*
+ * Our own BARs as forbidden DMA ranges. Refreshed when pcifn reports a BAR
+ * or Memory Space Enable change (the only moments they change; cheap: one
+ * BAR) and at each queue enable; with decode off the BARs answer nothing, so
+ * nothing is forbidden. A live ring the new BARs overlap cannot be refused
+ * any more: the device needs a reset.
+ */
+void
+vemu_pci_forbid_refresh(struct virtio_emu_pci *dev)
+{
+	struct vemu_forbid *f = &dev->forbid;
+	uint64_t base = pcifn_bar_addr(dev->fn, VIRTIO_EMU_BAR), lo, hi, nlo, nhi;
+	uint16_t cmd = 0;
+	uint32_t nb = 0;
+	uint16_t i;
+
+	(void)pcifn_config_read(dev->fn, PCIFN_CFG_COMMAND, &cmd, sizeof(cmd));
+	cmd = rte_le_to_cpu_16(cmd);
+	if ((cmd & PCIFN_CMD_MEM) != 0 && base != 0 && base + dev->bar_size > base)
+		nb = 1;
+	nlo = nb != 0 ? base : UINT64_MAX;
+	nhi = nb != 0 ? base + dev->bar_size : 0;
+	lo = f->lo < f->hi ? RTE_MIN(f->lo, nlo) : nlo;
+	hi = f->lo < f->hi ? RTE_MAX(f->hi, nhi) : nhi;
+	/* Widen the box to old + new, rewrite the ranges, narrow the box. */
+	__atomic_store_n(&f->lo, lo, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->hi, hi, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->seq, f->seq + 1, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&f->r[0].base, base, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->r[0].len, dev->bar_size, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->nb, nb, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->seq, f->seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->lo, nlo, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->hi, nhi, __ATOMIC_RELEASE);
+	if (nb == 0)
+		return;
+	for (i = 0; i < dev->p.num_queues; i++) {
+		if (!dev->queues[i].enabled || !vemu_pci_ring_forbidden(dev, &dev->queues[i]))
+			continue;
+		dev->stats.own_bar++;
+		virtio_emu_set_needs_reset(dev, "a live ring overlaps the function's own BAR");
+		break;
+	}
+}
+
+bool
+vemu_pci_ring_forbidden(const struct virtio_emu_pci *dev, const struct vemu_queue *q)
+{
+	bool packed = (dev->negotiated & VIRTIO_EMU_F(VIRTIO_F_RING_PACKED)) != 0;
+	uint64_t n = q->size;
+
+	if (vemu_forbid_hit(&dev->forbid, q->desc, 16 * n))
+		return true;
+	if (packed)
+		return vemu_forbid_hit(&dev->forbid, q->driver, 4) ||
+			vemu_forbid_hit(&dev->forbid, q->device, 4);
+	return vemu_forbid_hit(&dev->forbid, q->driver, 6 + 2 * n) ||
+		vemu_forbid_hit(&dev->forbid, q->device, 6 + 8 * n);
+}
+
+const struct vemu_forbid *
+vemu_pci_forbid(const struct virtio_emu_pci *dev)
+{
+	return dev != NULL ? &dev->forbid : NULL;
+}
+
+static void
+vemu_pcifn_bar_change(struct pcifn *fn __rte_unused, void *ctx)
+{
+	vemu_pci_forbid_refresh(ctx);
+}
+
 static void
 vemu_pcifn_msix_change(struct pcifn *fn __rte_unused, void *ctx)
 {
@@ -52,6 +127,7 @@ vemu_pcifn_msix_change(struct pcifn *fn __rte_unused, void *ctx)
 static const struct pcifn_ops vemu_pcifn_ops = {
 	.reset = vemu_pcifn_reset,
 	.msix_change = vemu_pcifn_msix_change,
+	.bar_change = vemu_pcifn_bar_change,
 };
 
 static int
@@ -314,6 +390,7 @@ virtio_emu_pci_create(const struct virtio_emu_pci_params *params,
 		goto free_fn;
 	}
 	dev->msix_config = VIRTIO_MSI_NO_VECTOR;
+	dev->forbid.lo = UINT64_MAX;	/* nothing forbidden until the host assigns BAR 0 */
 	for (i = 0; i < dev->p.num_queues; i++)
 		vemu_pci_queue_defaults(dev, &dev->queues[i]);
 	return dev;

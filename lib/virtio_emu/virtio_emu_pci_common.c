@@ -71,6 +71,7 @@ vemu_pci_reset_complete(struct virtio_emu_pci *dev)
 	dev->reset_pending = false;
 	dev->nb_stopping = 0;
 	dev->stats.resets++;
+	vemu_pci_state_touch(dev);
 	vemu_pci_intx_sync(dev);
 	if (dev->pcifn_reset) {
 		dev->pcifn_reset = false;
@@ -164,6 +165,7 @@ vemu_pci_apply_deferred(struct virtio_emu_pci *dev)
 	__atomic_store_n(&dev->status, (uint8_t)(dev->status | VIRTIO_CONFIG_S_NEEDS_RESET),
 			 __ATOMIC_RELEASE);
 	dev->stats.needs_reset++;
+	vemu_pci_state_touch(dev);
 	vemu_pci_config_irq(dev);
 }
 
@@ -343,6 +345,15 @@ vemu_queue_enable(struct virtio_emu_pci *dev, struct vemu_queue *q)
 		dev->stats.reg_ignored++;
 		return;
 	}
+	/* A ring inside our own BARs would make us access ourselves: refused. */
+	vemu_pci_forbid_refresh(dev);
+	if (vemu_pci_ring_forbidden(dev, q)) {
+		VEMU_PCI_LOG(INFO, "queue %u: enable refused (ring overlaps the function's BAR)",
+			     dev->queue_select);
+		dev->stats.own_bar++;
+		dev->stats.reg_ignored++;
+		return;
+	}
 	virtio_emu_queue_get(dev, dev->queue_select, &cfg);
 	if (dev->ops->queue_enable != NULL)
 		ret = dev->ops->queue_enable(dev->ctx, &cfg);
@@ -395,6 +406,7 @@ vemu_common_write(void *ctx, uint64_t offset, const void *buf, uint32_t len)
 	uint32_t v = (uint32_t)vemu_get_le(buf, len);
 
 	vemu_pci_apply_deferred(dev);
+	vemu_pci_state_touch(dev);
 	if (dev->reset_pending) {
 		dev->stats.reg_ignored++;	/* the driver must wait for status 0 */
 		return 0;

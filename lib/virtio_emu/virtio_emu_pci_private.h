@@ -17,6 +17,7 @@
 #include <rte_log.h>
 
 #include "virtio_emu.h"
+#include "virtio_emu_forbid.h"
 
 extern int vemu_pci_logtype;
 #define VEMU_PCI_LOG(level, fmt, ...) \
@@ -73,6 +74,10 @@ struct virtio_emu_pci {
 	unsigned int nb_stopping;
 
 	struct virtio_emu_pci_stats stats;
+	/* Our own BARs as programmed, for the engine's DMA checks (virtio_emu_forbid.h). */
+	struct vemu_forbid forbid;
+	/* Register state changed (virtio_emu_pci_state_gen()); atomic. */
+	uint32_t state_gen;
 };
 
 /* virtio_emu_pci_common.c */
@@ -86,6 +91,19 @@ void vemu_pci_apply_deferred(struct virtio_emu_pci *dev);
 void vemu_pci_queue_quiet(struct virtio_emu_pci *dev, uint16_t index);
 /* Send a configuration change interrupt. */
 void vemu_pci_config_irq(struct virtio_emu_pci *dev);
+
+/* Register state changed: persisted state is stale (virtio_emu_pci_state.c). */
+static inline void
+vemu_pci_state_touch(struct virtio_emu_pci *dev)
+{
+	__atomic_fetch_add(&dev->state_gen, 1, __ATOMIC_RELEASE);
+}
+
+/* virtio_emu_pci.c */
+/* Re-read our BARs (base, Memory Space Enable) and republish dev->forbid. */
+void vemu_pci_forbid_refresh(struct virtio_emu_pci *dev);
+/* Whether a ring area of @p q overlaps our own BARs. */
+bool vemu_pci_ring_forbidden(const struct virtio_emu_pci *dev, const struct vemu_queue *q);
 
 /* virtio_emu_pci_notify.c */
 extern const struct pcifn_region_ops vemu_notify_ops;

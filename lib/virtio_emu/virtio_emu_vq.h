@@ -145,6 +145,7 @@ enum virtio_emu_vq_drop {
 	VIRTIO_EMU_VQ_DROP_INDIRECT_LEN,	/**< table len 0, not a multiple of 16, too long */
 	VIRTIO_EMU_VQ_DROP_INDIRECT_ADDR,	/**< table outside granted memory */
 	VIRTIO_EMU_VQ_DROP_DMA,			/**< DMA of an indirect table failed */
+	VIRTIO_EMU_VQ_DROP_OWN_BAR,		/**< buffer overlaps the function's own BAR */
 	VIRTIO_EMU_VQ_DROP_MAX,
 };
 

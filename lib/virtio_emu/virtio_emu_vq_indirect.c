@@ -33,6 +33,8 @@ vemu_indirect(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
 		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_CHAIN_LONG);
 	if (unlikely(addr + len < addr))
 		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_INDIRECT_ADDR);
+	if (vemu_forbidden(vq, addr, len))
+		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_OWN_BAR);
 	if (vq->direct) {
 		tbl = vemu_translate(vq, addr, len);
 		if (unlikely(tbl == NULL))

@@ -5,7 +5,8 @@
 /*
  * Memory paths of the virtqueue engine other than the direct mapping: the
  * tlpdev DMA operations (batched: up to VEMU_DMA_BATCH operations per round
- * trip) and caller-supplied operations (tests, fuzzers).
+ * trip) and caller-supplied operations (tests, fuzzers); the check against
+ * the function's own BARs (virtio_emu_forbid.h).
  */
 
 #include <errno.h>
@@ -61,11 +62,53 @@ vemu_dma_batch(struct virtio_emu_vq *vq, bool write, const struct vemu_io *io, u
 	return rc;
 }
 
+/* Sequence-count retries before a reader gives up and calls the range forbidden. */
+#define VEMU_FORBID_RETRIES	8u
+
+bool
+vemu_forbid_hit_slow(const struct vemu_forbid *f, uint64_t addr, uint64_t len)
+{
+	unsigned int tries, i, nb;
+	uint32_t s0;
+	bool hit;
+
+	for (tries = 0; tries < VEMU_FORBID_RETRIES; tries++) {
+		s0 = __atomic_load_n(&f->seq, __ATOMIC_ACQUIRE);
+		if (s0 & 1u)
+			continue;	/* being rewritten */
+		nb = __atomic_load_n(&f->nb, __ATOMIC_RELAXED);
+		hit = false;
+		for (i = 0; i < nb && i < VEMU_FORBID_MAX; i++) {
+			uint64_t b = __atomic_load_n(&f->r[i].base, __ATOMIC_RELAXED);
+			uint64_t l = __atomic_load_n(&f->r[i].len, __ATOMIC_RELAXED);
+
+			/* Overflow-safe overlap of [addr, addr + len) and [b, b + l). */
+			if (addr >= b ? addr - b < l : b - addr < len)
+				hit = true;
+		}
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&f->seq, __ATOMIC_RELAXED) == s0)
+			return hit;
+	}
+	return true;	/* the host keeps reprogramming BARs under DMA: refuse */
+}
+
+void
+vemu_vq_forbid_set(struct virtio_emu_vq *vq, const struct vemu_forbid *f)
+{
+	vq->forbid = f;
+}
+
 int
 vemu_mem_io(struct virtio_emu_vq *vq, bool write, const struct vemu_io *io, unsigned int n)
 {
 	unsigned int i;
 	int rc;
+
+	/* Rings and buffers alike: never an access to our own BARs. */
+	for (i = 0; i < n; i++)
+		if (io[i].len != 0 && vemu_forbidden(vq, io[i].addr, io[i].len))
+			return -EFAULT;
 
 	if (vq->mem_ops != NULL) {
 		for (i = 0; i < n; i++) {

@@ -14,7 +14,7 @@
 #include <rte_atomic.h>
 #include <rte_common.h>
 
-#include "virtio_emu_vq_private.h"
+#include "virtio_emu_vq_fast.h"
 
 /* Where descriptors of one pop come from: the ring itself (direct) or a
  * window of DMA copies, each descriptor fetched once.
@@ -52,15 +52,6 @@ packed_fetch(struct virtio_emu_vq *vq, struct packed_src *s, uint32_t j, uint16_
 	}
 	return &s->win[j % VIRTIO_EMU_VQ_BURST_MAX];
 }
-
-/* Outcome of one chain walk. */
-struct packed_walk {
-	int res;		/* VEMU_CHAIN_* or a negative broken reason */
-	uint16_t id;
-	uint16_t nd;		/* ring descriptors */
-	uint16_t p;		/* position after the chain */
-	uint8_t w;		/* wrap after the chain */
-};
 
 static __rte_always_inline void
 packed_chain(struct virtio_emu_vq *vq, struct packed_src *s, uint32_t j0, uint16_t flags0,
@@ -145,6 +136,21 @@ packed_chain_direct(struct virtio_emu_vq *vq, uint16_t flags0, struct virtio_emu
 		    struct virtio_emu_vq_seg *seg, struct packed_walk *pw)
 {
 	packed_chain(vq, NULL, 0, flags0, c, seg, pw, true);
+}
+
+void
+vemu_packed_chain_multi(struct virtio_emu_vq *vq, uint16_t p, uint8_t w, uint16_t fl,
+			struct virtio_emu_vq_chain *c, struct virtio_emu_vq_seg *sg,
+			struct packed_walk *pw)
+{
+	c->nb_rd = 0;
+	c->nb_wr = 0;
+	c->rd_len = 0;
+	c->wr_len = 0;
+	c->rd = sg;
+	vq->last_avail = p;
+	vq->avail_wrap = w;
+	packed_chain_direct(vq, fl, c, sg, pw);
 }
 
 /* Write used descriptors; the first one's flags last, publishing the burst. */

@@ -13,6 +13,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_log.h>
 
+#include "virtio_emu_forbid.h"
 #include "virtio_emu_ring.h"
 #include "virtio_emu_vq.h"
 
@@ -57,6 +58,8 @@ struct virtio_emu_vq {
 	void *desc_va;
 	void *driver_va;
 	void *device_va;
+	/* The function's own BARs (transport-owned, live); NULL: none. */
+	const struct vemu_forbid *forbid;
 
 	/* Scratch. */
 	struct virtio_emu_vq_seg *segs;
@@ -116,6 +119,18 @@ vemu_translate(const struct virtio_emu_vq *vq, uint64_t addr, uint64_t len)
 	return tlpdev_host_translate(vq->regions, vq->nb_regions, addr, len);
 }
 
+/*
+ * Whether a buffer overlaps the function's own BARs (hostile-inputs item 6):
+ * every path that accepts a descriptor calls it (vemu_chain_add() does; a
+ * direct fast path accepting a descriptor by itself must too, and send a hit
+ * to vemu_one_slow(), which drops it as VIRTIO_EMU_VQ_DROP_OWN_BAR).
+ */
+static inline bool
+vemu_forbidden(const struct virtio_emu_vq *vq, uint64_t addr, uint32_t len)
+{
+	return unlikely(vemu_forbid_hit(vq->forbid, addr, len));
+}
+
 /* Read or write through DMA or the caller's ops; 0 or a negative errno. */
 int vemu_mem_io(struct virtio_emu_vq *vq, bool write, const struct vemu_io *io, unsigned int n);
 int vemu_mem_read(struct virtio_emu_vq *vq, uint64_t addr, void *buf, uint32_t len);
@@ -134,6 +149,8 @@ vemu_chain_add(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *c,
 		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_LEN_ZERO);
 	if (unlikely(addr + len < addr))
 		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_ADDR);
+	if (vemu_forbidden(vq, addr, len))
+		return VEMU_CHAIN_DROP(VIRTIO_EMU_VQ_DROP_OWN_BAR);
 	if (vq->direct) {
 		va = vemu_translate(vq, addr, len);
 		if (unlikely(va == NULL))

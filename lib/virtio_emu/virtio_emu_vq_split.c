@@ -13,7 +13,7 @@
 #include <rte_atomic.h>
 #include <rte_common.h>
 
-#include "virtio_emu_vq_private.h"
+#include "virtio_emu_vq_fast.h"
 
 /* Result of walking one chain that cannot be dropped: the ring is unusable. */
 #define VEMU_CHAIN_RING_ERR	(-1)
@@ -81,6 +81,28 @@ split_chain_direct(struct virtio_emu_vq *vq, const struct vring_desc *d0,
 	return split_chain(vq, d0, c, seg, true);
 }
 
+/*
+ * Direct path, a chain whose head @p d has NEXT or INDIRECT (flags @p fl,
+ * already read): the head is read once, the walk starts from a local copy.
+ */
+int
+vemu_split_chain_multi(struct virtio_emu_vq *vq, const struct vring_desc *d, uint16_t fl,
+		       struct virtio_emu_vq_chain *c, struct virtio_emu_vq_seg *sg)
+{
+	struct vring_desc d0;
+
+	d0.addr = VEMU_READ_ONCE(uint64_t, &d->addr);
+	d0.len = VEMU_READ_ONCE(uint32_t, &d->len);
+	d0.flags = fl;
+	d0.next = VEMU_READ_ONCE(uint16_t, &d->next);
+	c->nb_rd = 0;
+	c->nb_wr = 0;
+	c->rd_len = 0;
+	c->wr_len = 0;
+	c->rd = sg;
+	return split_chain_direct(vq, &d0, c, sg);
+}
+
 /* Write @p n used elements and publish them with one used index update. */
 static int
 split_write_used(struct virtio_emu_vq *vq, const struct vring_used_elem *ue, uint16_t n)
@@ -136,8 +158,8 @@ vemu_split_write_bad(struct virtio_emu_vq *vq)
 	return rc;
 }
 
-static void
-split_avail_event(struct virtio_emu_vq *vq)
+void
+vemu_split_avail_event(struct virtio_emu_vq *vq)
 {
 	uint16_t v = vq->last_avail;
 
@@ -229,19 +251,7 @@ split_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, u
 				continue;
 			}
 		} else {
-			/* The head is read once: the walk starts from a local copy. */
-			struct vring_desc d0;
-
-			d0.addr = VEMU_READ_ONCE(uint64_t, &d->addr);
-			d0.len = VEMU_READ_ONCE(uint32_t, &d->len);
-			d0.flags = fl;
-			d0.next = VEMU_READ_ONCE(uint16_t, &d->next);
-			c->nb_rd = 0;
-			c->nb_wr = 0;
-			c->rd_len = 0;
-			c->wr_len = 0;
-			c->rd = sg;
-			res = split_chain_direct(vq, &d0, c, sg);
+			res = vemu_split_chain_multi(vq, d, fl, c, sg);
 			if (likely(res == VEMU_CHAIN_OK)) {
 				c->id = head;
 				c->wr = c->rd + c->nb_rd;
@@ -265,7 +275,7 @@ split_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, u
 	if (vq->nb_bad != 0)
 		vemu_split_write_bad(vq);
 	if (vq->notify_on && vq->f_event_idx)
-		split_avail_event(vq);
+		vemu_split_avail_event(vq);
 	return out;
 }
 
@@ -401,7 +411,7 @@ vemu_split_pop(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, uin
 	if (vq->nb_bad != 0)
 		vemu_split_write_bad(vq);
 	if (vq->notify_on && vq->f_event_idx)
-		split_avail_event(vq);
+		vemu_split_avail_event(vq);
 	return out;
 }
 
@@ -516,7 +526,7 @@ vemu_split_notify_enable(struct virtio_emu_vq *vq, bool enable)
 	else if (vemu_mem_write(vq, vq->device_addr, &fl, sizeof(fl)) != 0)
 		return -EIO;
 	if (enable && vq->f_event_idx)
-		split_avail_event(vq);
+		vemu_split_avail_event(vq);
 	/* The driver sees the wish before the caller looks at the ring again. */
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return vq->broken ? -EIO : 0;

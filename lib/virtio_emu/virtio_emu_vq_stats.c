@@ -24,6 +24,7 @@ static const char *const vemu_drop_names[VIRTIO_EMU_VQ_DROP_MAX] = {
 	[VIRTIO_EMU_VQ_DROP_INDIRECT_LEN] = "indirect_len",
 	[VIRTIO_EMU_VQ_DROP_INDIRECT_ADDR] = "indirect_addr",
 	[VIRTIO_EMU_VQ_DROP_DMA] = "dma",
+	[VIRTIO_EMU_VQ_DROP_OWN_BAR] = "own_bar",
 };
 
 static const char *const vemu_broken_names[VIRTIO_EMU_VQ_BROKEN_MAX] = {

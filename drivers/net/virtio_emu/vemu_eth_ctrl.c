@@ -23,9 +23,6 @@
 
 #include "vemu_eth.h"
 
-/* The data path must answer a stop request within this before it is deferred. */
-#define VEMU_ETH_QUIESCE_WAIT_US 10000
-
 /* Links by tlpdev id; touched only by the EAL main thread (probe, remove). */
 static struct vemu_eth_link *vemu_eth_links[TLPDEV_MAX_DEVS];
 
@@ -45,7 +42,13 @@ vemu_eth_notify(void *arg)
 	virtio_emu_queue_interrupt(virtio_emu_net_pci(irq->port->net), irq->index, irq->qid);
 }
 
-/* Wrap the virtqueue the host enabled, once the app gave the queue its mempool. */
+/*
+ * Wrap the virtqueue the host enabled, once the app gave the queue its
+ * mempool, the port is started and the host driver set DRIVER_OK: a device
+ * must not use a queue before DRIVER_OK, and over a link whose DMA needs
+ * the host's answers (tlp_sim dma=tlp) the host is not serving the data
+ * queues' DMA while it is still setting the device up.
+ */
 void
 vemu_eth_queue_start(struct vemu_eth_port *port, struct vemu_eth_queue *q)
 {
@@ -53,14 +56,15 @@ vemu_eth_queue_start(struct vemu_eth_port *port, struct vemu_eth_queue *q)
 	struct virtio_emu_net_state st;
 	struct virtio_emu_net_q *nq;
 
-	if (!q->enabled || q->nq != NULL || q->stop_pending)
+	if (!port->started || !q->enabled || q->nq != NULL)
 		return;
 	if (q->index % 2 == 1 && q->mp == NULL)
 		return;		/* Rx queue not set up yet: dev_start does it */
 	qc.vq = virtio_emu_net_vq(port->net, q->index);
 	if (qc.vq == NULL)
 		return;
-	virtio_emu_net_state_get(port->net, &st);
+	if (virtio_emu_net_state_get(port->net, &st) != 0 || !st.driver_ok)
+		return;		/* the DRIVER_OK event does it */
 	qc.features = st.features;
 	qc.mtu = port->dev->data->mtu;
 	qc.mp = q->index % 2 == 1 ? q->mp : NULL;
@@ -76,57 +80,31 @@ vemu_eth_queue_start(struct vemu_eth_port *port, struct vemu_eth_queue *q)
 	__atomic_store_n(&q->nq, nq, __ATOMIC_RELEASE);
 }
 
-static void
+/*
+ * Free the engine queue: the data path has left it (dev_stop, or the
+ * library's QUEUE_RELEASE event) and its virtqueue still exists (the chains
+ * held for merging go back to it). Its drop counters stay in q->base.
+ */
+void
 vemu_eth_queue_free(struct vemu_eth_queue *q)
 {
 	struct virtio_emu_net_q_stats s;
+	struct virtio_emu_net_q *nq = q->nq;
 	unsigned int i;
 
-	if (q->nq == NULL)
+	if (nq == NULL)
 		return;
-	if (virtio_emu_net_q_stats_get(q->nq, &s) == 0) {
+	if (virtio_emu_net_q_stats_get(nq, &s) == 0) {
 		q->base.dropped += s.dropped;
 		for (i = 0; i < VIRTIO_EMU_NET_DROP_MAX; i++)
 			q->base.drops[i] += s.drops[i];
 	}
-	virtio_emu_net_q_free(q->nq);
 	__atomic_store_n(&q->nq, NULL, __ATOMIC_RELAXED);
-	q->stop_pending = false;
+	virtio_emu_net_q_free(nq);
 }
 
-/* The data path is out of the queue (or runs this very control work between bursts). */
-static bool
-vemu_eth_queue_quiet(struct vemu_eth_queue *q)
-{
-	/* Acquire: every ring access of the data path's last burst. */
-	return !q->sync->attached ||
-		__atomic_load_n(&q->lcore, __ATOMIC_RELAXED) == rte_lcore_id() ||
-		__atomic_load_n(&q->sync->ack, __ATOMIC_ACQUIRE) == q->sync->req;
-}
-
-/*
- * The host stops the virtqueue (or resets the device): free the engine
- * queue once the data path has left it. With @p wait, give the data path a
- * short time to answer first, so that the queue goes before its virtqueue.
- */
+/* Link up: port started, host driver running (DRIVER_OK) with queue pair 0 enabled. */
 void
-vemu_eth_queue_stop(struct vemu_eth_port *port __rte_unused, struct vemu_eth_queue *q, bool wait)
-{
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() / 1000000 *
-		VEMU_ETH_QUIESCE_WAIT_US;
-
-	q->enabled = false;
-	if (q->nq == NULL)
-		return;
-	while (wait && !vemu_eth_queue_quiet(q) && rte_get_timer_cycles() < end)
-		rte_pause();
-	if (vemu_eth_queue_quiet(q))
-		vemu_eth_queue_free(q);
-	else
-		q->stop_pending = true;
-}
-
-static void
 vemu_eth_link_update_state(struct vemu_eth_port *port)
 {
 	struct rte_eth_link link = { 0 };
@@ -135,7 +113,7 @@ vemu_eth_link_update_state(struct vemu_eth_port *port)
 
 	if (virtio_emu_net_state_get(port->net, &st) != 0)
 		return;
-	up = st.driver_ok && port->rxq[0].enabled && port->txq[0].enabled;
+	up = port->started && st.driver_ok && port->rxq[0].enabled && port->txq[0].enabled;
 	if (up == port->link_up)
 		return;
 	port->link_up = up;
@@ -157,24 +135,38 @@ vemu_eth_event(struct virtio_emu_net *net __rte_unused, enum virtio_emu_net_even
 	struct vemu_eth_queue *q;
 	uint16_t i;
 
+	VEMU_ETH_LOG(DEBUG, "%s: event %d (%u)", port->dev->data->name, (int)ev, arg);
 	switch (ev) {
 	case VIRTIO_EMU_NET_EV_QUEUE_ENABLE:
 		q = vemu_eth_queue_of(port, (uint16_t)arg);
 		if (q == NULL)
 			break;
 		q->enabled = true;
-		if (port->started)
-			vemu_eth_queue_start(port, q);
+		vemu_eth_queue_start(port, q);
+		break;
+	case VIRTIO_EMU_NET_EV_DRIVER_OK:
+		for (i = 0; i < port->pairs; i++) {
+			vemu_eth_queue_start(port, &port->rxq[i]);
+			vemu_eth_queue_start(port, &port->txq[i]);
+		}
 		break;
 	case VIRTIO_EMU_NET_EV_QUEUE_STOP:
+		/* The engine queue goes in QUEUE_RELEASE, once the data path left it. */
 		q = vemu_eth_queue_of(port, (uint16_t)arg);
 		if (q != NULL)
-			vemu_eth_queue_stop(port, q, true);
+			q->enabled = false;
+		break;
+	case VIRTIO_EMU_NET_EV_QUEUE_RELEASE:
+		q = vemu_eth_queue_of(port, (uint16_t)arg);
+		if (q != NULL) {
+			q->enabled = false;
+			vemu_eth_queue_free(q);
+		}
 		break;
 	case VIRTIO_EMU_NET_EV_RESET:
 		for (i = 0; i < port->pairs; i++) {
-			vemu_eth_queue_stop(port, &port->rxq[i], true);
-			vemu_eth_queue_stop(port, &port->txq[i], true);
+			port->rxq[i].enabled = false;
+			port->txq[i].enabled = false;
 		}
 		VEMU_ETH_LOG(INFO, "%s: device reset", port->dev->data->name);
 		break;
@@ -185,20 +177,6 @@ vemu_eth_event(struct virtio_emu_net *net __rte_unused, enum virtio_emu_net_even
 		break;
 	}
 	vemu_eth_link_update_state(port);
-}
-
-/* Engine queues whose stop waited for the data path. */
-static void
-vemu_eth_port_reap(struct vemu_eth_port *port)
-{
-	uint16_t i;
-
-	for (i = 0; i < port->pairs; i++) {
-		if (port->rxq[i].stop_pending && vemu_eth_queue_quiet(&port->rxq[i]))
-			vemu_eth_queue_free(&port->rxq[i]);
-		if (port->txq[i].stop_pending && vemu_eth_queue_quiet(&port->txq[i]))
-			vemu_eth_queue_free(&port->txq[i]);
-	}
 }
 
 /* The rte_service: control work of every port on the tlpdev. */
@@ -214,10 +192,8 @@ vemu_eth_service(void *arg)
 	pcifn_service(link->grp, 0, VEMU_ETH_SVC_BUDGET);
 	for (i = 0; i < VEMU_ETH_MAX_FNS; i++) {
 		port = link->ports[i];
-		if (port == NULL)
-			continue;
-		vemu_eth_port_reap(port);
-		virtio_emu_net_service(port->net);
+		if (port != NULL)
+			virtio_emu_net_service(port->net);
 	}
 	rte_spinlock_unlock(&link->lock);
 	return 0;
@@ -236,6 +212,40 @@ vemu_eth_service_core_runs(struct vemu_eth_link *link)
 		    rte_service_lcore_may_be_active(lcores[i]) == 1)
 			return true;
 	return false;
+}
+
+/*
+ * The EAL has service lcores (-s/-S) but none runs the link's service: map
+ * it to the one with the fewest services and start that lcore if the
+ * application has not. Returns whether a service lcore now runs it.
+ */
+bool
+vemu_eth_service_core_map(struct vemu_eth_link *link)
+{
+	uint32_t lcores[RTE_MAX_LCORE], best = RTE_MAX_LCORE;
+	int32_t nb, i, n, fewest = INT32_MAX;
+
+	if (vemu_eth_service_core_runs(link))
+		return true;
+	nb = rte_service_lcore_list(lcores, RTE_DIM(lcores));
+	for (i = 0; i < nb; i++) {
+		n = rte_service_lcore_count_services(lcores[i]);
+		if (n >= 0 && n < fewest) {
+			fewest = n;
+			best = lcores[i];
+		}
+	}
+	if (best == RTE_MAX_LCORE || rte_service_map_lcore_set(link->service_id, best, 1) != 0)
+		return false;
+	if (rte_service_lcore_may_be_active(best) != 1) {
+		int ret = rte_service_lcore_start(best);
+
+		if (ret != 0 && ret != -EALREADY)
+			return false;
+	}
+	VEMU_ETH_LOG(INFO, "service %s runs on service lcore %u",
+		     rte_service_get_name(link->service_id), best);
+	return true;
 }
 
 static int

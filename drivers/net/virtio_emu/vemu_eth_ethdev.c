@@ -28,15 +28,18 @@ RTE_LOG_REGISTER(vemu_eth_logtype_data, pmd.net.virtio_emu.data, NOTICE);
 
 #define VEMU_ETH_ARG_TLPDEV	"tlpdev"
 #define VEMU_ETH_ARG_MAC	"mac"
+#define VEMU_ETH_ARG_PORT_MAC	"port_mac"
 #define VEMU_ETH_ARG_QUEUES	"queues"
 #define VEMU_ETH_ARG_QSIZE	"queue_size"
 #define VEMU_ETH_ARG_MTU	"mtu"
 #define VEMU_ETH_ARG_PACKED	"packed"
 #define VEMU_ETH_ARG_FEATURES	"features"
+#define VEMU_ETH_ARG_TX_DROP	"tx_drop_full"
 
 static const char * const vemu_eth_valid_args[] = {
 	VEMU_ETH_ARG_TLPDEV, VEMU_ETH_ARG_MAC, VEMU_ETH_ARG_QUEUES, VEMU_ETH_ARG_QSIZE,
-	VEMU_ETH_ARG_MTU, VEMU_ETH_ARG_PACKED, VEMU_ETH_ARG_FEATURES, NULL,
+	VEMU_ETH_ARG_MTU, VEMU_ETH_ARG_PACKED, VEMU_ETH_ARG_FEATURES, VEMU_ETH_ARG_TX_DROP,
+	VEMU_ETH_ARG_PORT_MAC, NULL,
 };
 
 /* ---- devargs ---- */
@@ -77,15 +80,20 @@ vemu_eth_arg(const char *key, const char *val, void *opaque)
 			return -EINVAL;
 		}
 		strcpy(a->tlpdev, val);
-	} else if (strcmp(key, VEMU_ETH_ARG_MAC) == 0) {
+	} else if (strcmp(key, VEMU_ETH_ARG_MAC) == 0 || strcmp(key, VEMU_ETH_ARG_PORT_MAC) == 0) {
 		if (rte_ether_unformat_addr(val, &mac) != 0 || !rte_is_unicast_ether_addr(&mac) ||
 		    rte_is_zero_ether_addr(&mac)) {
-			VEMU_ETH_LOG(ERR, "devarg mac=%s: want a unicast address xx:xx:xx:xx:xx:xx",
-				     val);
+			VEMU_ETH_LOG(ERR, "devarg %s=%s: want a unicast address xx:xx:xx:xx:xx:xx",
+				     key, val);
 			return -EINVAL;
 		}
-		memcpy(a->params.mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-		a->mac_given = true;
+		if (strcmp(key, VEMU_ETH_ARG_MAC) == 0) {
+			memcpy(a->params.mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+			a->mac_given = true;
+		} else {
+			a->port_mac = mac;
+			a->port_mac_given = true;
+		}
 	} else if (strcmp(key, VEMU_ETH_ARG_QUEUES) == 0) {
 		ret = vemu_eth_arg_u32(key, val, 1, VIRTIO_EMU_NET_MAX_PAIRS, &v);
 		a->params.max_queue_pairs = (uint16_t)v;
@@ -103,6 +111,9 @@ vemu_eth_arg(const char *key, const char *val, void *opaque)
 		ret = vemu_eth_arg_u32(key, val, 0, 1, &v);
 		if (ret == 0 && v == 0)
 			a->params.features &= ~VIRTIO_EMU_F(VIRTIO_F_RING_PACKED);
+	} else if (strcmp(key, VEMU_ETH_ARG_TX_DROP) == 0) {
+		ret = vemu_eth_arg_u32(key, val, 0, 1, &v);
+		a->tx_drop_full = v == 1;
 	} else if (strcmp(key, VEMU_ETH_ARG_FEATURES) == 0) {
 		errno = 0;
 		f = strtoull(val, &end, 16);
@@ -142,8 +153,13 @@ vemu_eth_parse(struct rte_vdev_device *vdev, struct vemu_eth_args *a)
 	a->params.features = VIRTIO_EMU_NET_FEATURES_DEFAULT;
 	a->params.max_queue_pairs = 1;
 	a->params.mtu = RTE_ETHER_MTU;
+	/* The host function's default address: 02:00:00:00:00:01. */
+	a->params.mac[0] = 0x02;
+	a->params.mac[5] = 0x01;
 	a->params.speed = RTE_ETH_SPEED_NUM_100G;
 	a->params.duplex = 1;
+	/* The host sees the link up from dev_start to dev_stop. */
+	a->params.link_down = true;
 	kv = params != NULL ? rte_kvargs_parse(params, NULL) : NULL;
 	if (params != NULL && params[0] != '\0' && kv == NULL) {
 		VEMU_ETH_LOG(ERR, "%s: cannot parse devargs '%s'", name, params);
@@ -151,8 +167,9 @@ vemu_eth_parse(struct rte_vdev_device *vdev, struct vemu_eth_args *a)
 	}
 	for (i = 0; kv != NULL && i < kv->count; i++) {
 		if (!vemu_eth_arg_known(kv->pairs[i].key)) {
-			VEMU_ETH_LOG(ERR, "%s: unknown devarg '%s' (valid: tlpdev, mac, queues, "
-				     "queue_size, mtu, packed, features)", name, kv->pairs[i].key);
+			VEMU_ETH_LOG(ERR, "%s: unknown devarg '%s' (valid: tlpdev, mac, port_mac, "
+				     "queues, queue_size, mtu, packed, features, tx_drop_full)",
+				     name, kv->pairs[i].key);
 			ret = -EINVAL;
 		} else if (rte_kvargs_count(kv, kv->pairs[i].key) > 1) {
 			VEMU_ETH_LOG(ERR, "%s: devarg '%s' given twice", name, kv->pairs[i].key);
@@ -191,6 +208,37 @@ vemu_eth_configure(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * Offloads, as lib/virtio_emu maps the virtio-net header: the features the
+ * host driver accepted once it did (FEATURES_OK), the offered ones before.
+ * Rx (frames the host sends): NEEDS_CSUM (CSUM) gives
+ * RTE_MBUF_F_RX_L4_CKSUM_NONE with l2_len/l3_len; GSO (HOST_TSO4/6) gives
+ * RTE_MBUF_F_RX_LRO with tso_segsz. Tx (frames to the host): TCP/UDP
+ * checksum requests become NEEDS_CSUM only with GUEST_CSUM, TSO becomes GSO
+ * only with GUEST_TSO4/6 (and GUEST_CSUM).
+ */
+static void
+vemu_eth_offloads(struct vemu_eth_port *port, uint64_t *rx, uint64_t *tx)
+{
+	struct virtio_emu_net_state st;
+	uint64_t f = port->args.params.features;
+
+	if (virtio_emu_net_state_get(port->net, &st) == 0 && st.features != 0)
+		f = st.features;
+	*rx = RTE_ETH_RX_OFFLOAD_SCATTER;
+	*tx = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (f & VIRTIO_EMU_F(VIRTIO_NET_F_CSUM))
+		*rx |= RTE_ETH_RX_OFFLOAD_TCP_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	if (f & (VIRTIO_EMU_F(VIRTIO_NET_F_HOST_TSO4) | VIRTIO_EMU_F(VIRTIO_NET_F_HOST_TSO6)))
+		*rx |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+	if (f & VIRTIO_EMU_F(VIRTIO_NET_F_GUEST_CSUM)) {
+		*tx |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		if (f & (VIRTIO_EMU_F(VIRTIO_NET_F_GUEST_TSO4) |
+			 VIRTIO_EMU_F(VIRTIO_NET_F_GUEST_TSO6)))
+			*tx |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	}
+}
+
 static int
 vemu_eth_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
@@ -204,9 +252,7 @@ vemu_eth_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_queues = port->pairs;
 	info->max_tx_queues = port->pairs;
 	info->min_rx_bufsize = 0;
-	/* Mapped from/to the virtio-net header by lib/virtio_emu. */
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	vemu_eth_offloads(port, &info->rx_offload_capa, &info->tx_offload_capa);
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	info->rx_desc_lim.nb_max = UINT16_MAX;
 	info->tx_desc_lim.nb_max = UINT16_MAX;
@@ -222,7 +268,9 @@ vemu_eth_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc 
 {
 	struct vemu_eth_port *port = dev->data->dev_private;
 
+	rte_spinlock_lock(&port->link->lock);
 	port->rxq[qid].mp = mp;
+	rte_spinlock_unlock(&port->link->lock);
 	dev->data->rx_queues[qid] = &port->rxq[qid];
 	return 0;
 }
@@ -234,6 +282,7 @@ vemu_eth_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc 
 {
 	struct vemu_eth_port *port = dev->data->dev_private;
 
+	port->txq[qid].drop_on_full = port->args.tx_drop_full;
 	dev->data->tx_queues[qid] = &port->txq[qid];
 	return 0;
 }
@@ -253,7 +302,7 @@ vemu_eth_start(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	rte_spinlock_lock(&link->lock);
-	fallback = !vemu_eth_service_core_runs(link);
+	fallback = !vemu_eth_service_core_map(link);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		virtio_emu_net_queue_attach(port->net, port->rxq[i].index, true);
 		virtio_emu_net_queue_attach(port->net, port->txq[i].index, true);
@@ -268,6 +317,9 @@ vemu_eth_start(struct rte_eth_dev *dev)
 		vemu_eth_queue_start(port, &port->rxq[i]);
 		vemu_eth_queue_start(port, &port->txq[i]);
 	}
+	/* The host sees LINK_UP (configuration change interrupt). */
+	virtio_emu_net_link_set(port->net, true);
+	vemu_eth_link_update_state(port);
 	rte_spinlock_unlock(&link->lock);
 	if (fallback)
 		VEMU_ETH_LOG(INFO, "%s: no service lcore runs service %s: Rx queue 0 does the "
@@ -292,14 +344,15 @@ vemu_eth_stop(struct rte_eth_dev *dev)
 		/* The lcores stopped polling before dev_stop: the queues are quiet. */
 		virtio_emu_net_queue_attach(port->net, port->rxq[i].index, false);
 		virtio_emu_net_queue_attach(port->net, port->txq[i].index, false);
-		vemu_eth_queue_stop(port, &port->rxq[i], false);
-		vemu_eth_queue_stop(port, &port->txq[i], false);
-		/* The host may still have them enabled: restart takes them back. */
-		port->rxq[i].enabled = virtio_emu_net_vq(port->net, port->rxq[i].index) != NULL;
-		port->txq[i].enabled = virtio_emu_net_vq(port->net, port->txq[i].index) != NULL;
+		/* The virtqueues stay (the host may keep them enabled): restart takes them. */
+		vemu_eth_queue_free(&port->rxq[i]);
+		vemu_eth_queue_free(&port->txq[i]);
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	}
+	/* The host sees the link down (configuration change interrupt). */
+	virtio_emu_net_link_set(port->net, false);
+	vemu_eth_link_update_state(port);
 	rte_spinlock_unlock(&port->link->lock);
 	dev->data->dev_started = 0;
 	return 0;
@@ -327,7 +380,7 @@ vemu_eth_link_update(struct rte_eth_dev *dev __rte_unused, int wait __rte_unused
 	return 0;
 }
 
-static void
+void
 vemu_eth_q_drops(struct vemu_eth_queue *q, struct virtio_emu_net_q_stats *s)
 {
 	unsigned int i;
@@ -360,7 +413,7 @@ vemu_eth_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		vemu_eth_q_drops(&port->txq[i], &s);
 		stats->opackets += port->txq[i].packets - s.dropped;
 		stats->obytes += port->txq[i].bytes;
-		stats->oerrors += s.dropped;
+		stats->oerrors += s.dropped + port->txq[i].drop_full;
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			stats->q_ipackets[i] = port->rxq[i].packets;
 			stats->q_ibytes[i] = port->rxq[i].bytes;
@@ -377,6 +430,7 @@ vemu_eth_q_reset(struct vemu_eth_queue *q)
 {
 	q->packets = 0;
 	q->bytes = 0;
+	q->drop_full = 0;
 	memset(&q->base, 0, sizeof(q->base));
 	if (q->nq != NULL)
 		virtio_emu_net_q_stats_reset(q->nq);
@@ -397,11 +451,15 @@ vemu_eth_stats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* xstats: per queue, per direction, one counter per drop reason. */
+/*
+ * xstats: per queue, per direction, one counter per drop reason of the data
+ * path; then per Tx queue the frames dropped for want of host buffers
+ * (tx_drop_full=1).
+ */
 static unsigned int
 vemu_eth_xstats_count(struct rte_eth_dev *dev)
 {
-	return 2u * dev->data->nb_rx_queues * VIRTIO_EMU_NET_DROP_MAX;
+	return 2u * dev->data->nb_rx_queues * VIRTIO_EMU_NET_DROP_MAX + dev->data->nb_tx_queues;
 }
 
 static int
@@ -417,6 +475,8 @@ vemu_eth_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *na
 			for (r = 0; r < VIRTIO_EMU_NET_DROP_MAX; r++)
 				snprintf(names[k++].name, sizeof(names[0].name), "%s_q%u_drop_%s",
 					 d == 0 ? "rx" : "tx", q, virtio_emu_net_drop_name(r));
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		snprintf(names[k++].name, sizeof(names[0].name), "tx_q%u_drop_full", q);
 	return (int)count;
 }
 
@@ -439,6 +499,11 @@ vemu_eth_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsig
 				k++;
 			}
 		}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		xstats[k].id = k;
+		xstats[k].value = port->txq[q].drop_full;
+		k++;
+	}
 	rte_spinlock_unlock(&port->link->lock);
 	return (int)count;
 }
@@ -455,23 +520,80 @@ vemu_eth_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct vemu_eth_port *port = dev->data->dev_private;
 
-	/* The host sees the MTU offered at creation; frames above it are refused. */
-	if (mtu > port->args.params.mtu)
+	int ret;
+
+	/* Above the devarg mtu: the host's buffers were not sized for it. */
+	if (mtu > port->args.params.mtu) {
+		VEMU_ETH_LOG(ERR, "%s: mtu %u above the devarg mtu=%u", dev->data->name, mtu,
+			     port->args.params.mtu);
 		return -EINVAL;
-	return 0;
+	}
+	rte_spinlock_lock(&port->link->lock);
+	ret = virtio_emu_net_mtu_set(port->net, mtu);
+	rte_spinlock_unlock(&port->link->lock);
+	if (ret == -ENOTSUP)
+		VEMU_ETH_LOG(ERR, "%s: mtu %u: the host driver cannot learn it (VIRTIO_NET_F_MTU "
+			     "not offered, or not accepted by the driver)", dev->data->name, mtu);
+	/* Engine queues take the new MTU when they are next created (port restart). */
+	return ret;
 }
 
+/*
+ * The port's own address (what the application sends from). The host
+ * function's address is the host driver's to change (control queue) or the
+ * devarg's.
+ */
 static int
 vemu_eth_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
 {
 	struct vemu_eth_port *port = dev->data->dev_private;
-	int ret;
 
-	rte_spinlock_lock(&port->link->lock);
-	ret = virtio_emu_net_mac_set(port->net, mac->addr_bytes);
-	rte_spinlock_unlock(&port->link->lock);
-	return ret;
+	port->mac = *mac;
+	return 0;
 }
+
+/*
+ * Secondary process: the port's shared data (dev_private included) is
+ * readable, the engine queues and the control work are the primary's.
+ */
+static int
+vemu_eth_sec_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vemu_eth_port *port = dev->data->dev_private;
+
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = (uint32_t)port->args.params.mtu + RTE_ETHER_HDR_LEN +
+		RTE_ETHER_CRC_LEN;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = port->args.params.mtu;
+	info->max_rx_queues = port->pairs;
+	info->max_tx_queues = port->pairs;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+static int
+vemu_eth_sec_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	struct vemu_eth_port *port = dev->data->dev_private;
+	uint16_t i;
+
+	/* Counters of the primary's queues (drop reasons need its engine queues). */
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		stats->ipackets += port->rxq[i].packets;
+		stats->ibytes += port->rxq[i].bytes;
+		stats->opackets += port->txq[i].packets;
+		stats->obytes += port->txq[i].bytes;
+		stats->oerrors += port->txq[i].drop_full;
+	}
+	return 0;
+}
+
+static const struct eth_dev_ops vemu_eth_sec_ops = {
+	.dev_infos_get = vemu_eth_sec_infos_get,
+	.link_update = vemu_eth_link_update,
+	.stats_get = vemu_eth_sec_stats_get,
+};
 
 static const struct eth_dev_ops vemu_eth_ops = {
 	.dev_configure = vemu_eth_configure,
@@ -496,6 +618,12 @@ static const struct eth_dev_ops vemu_eth_ops = {
 	.mtu_set = vemu_eth_mtu_set,
 	.mac_addr_set = vemu_eth_mac_addr_set,
 };
+
+bool
+vemu_eth_is_ours(const struct rte_eth_dev *dev)
+{
+	return dev->dev_ops == &vemu_eth_ops || dev->dev_ops == &vemu_eth_sec_ops;
+}
 
 /* ---- vdev ---- */
 
@@ -538,9 +666,23 @@ vemu_eth_probe(struct rte_vdev_device *vdev)
 	struct rte_eth_dev *dev;
 	int dev_id, ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VEMU_ETH_LOG(ERR, "%s: secondary processes are not supported yet", name);
-		return -ENOTSUP;
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		/*
+		 * Attach to the primary's port: info, link and counters; the
+		 * bursts stay in the primary (its engine queues live in its
+		 * heap), capture goes through the primary (dpdk-pdump/dumpcap).
+		 */
+		dev = rte_eth_dev_attach_secondary(name);
+		if (dev == NULL) {
+			VEMU_ETH_LOG(ERR, "%s: no such port in the primary process", name);
+			return -ENODEV;
+		}
+		dev->dev_ops = &vemu_eth_sec_ops;
+		dev->rx_pkt_burst = vemu_eth_burst_none;
+		dev->tx_pkt_burst = vemu_eth_burst_none;
+		dev->device = &vdev->device;
+		rte_eth_dev_probing_finish(dev);
+		return 0;
 	}
 	ret = vemu_eth_parse(vdev, &args);
 	if (ret != 0)
@@ -570,12 +712,19 @@ vemu_eth_probe(struct rte_vdev_device *vdev)
 	if (ret != 0)
 		goto free_net;
 	vemu_eth_port_queues_init(port, tinfo.nb_queues);
-	if (args.mac_given) {
-		memcpy(port->mac.addr_bytes, args.params.mac, RTE_ETHER_ADDR_LEN);
+	/*
+	 * The port is the other end of the host's wire: its address is not the
+	 * host function's (devarg mac, the virtio-net config), or replies built
+	 * from it (ARP, icmpecho) would name the host itself. Default: the
+	 * function's address with the second byte's top bit flipped, locally
+	 * administered.
+	 */
+	if (args.port_mac_given) {
+		port->mac = args.port_mac;
 	} else {
-		/* The device's default address. */
-		port->mac.addr_bytes[0] = 0x02;
-		port->mac.addr_bytes[5] = 0x01;
+		memcpy(port->mac.addr_bytes, args.params.mac, RTE_ETHER_ADDR_LEN);
+		port->mac.addr_bytes[0] |= RTE_ETHER_LOCAL_ADMIN_ADDR;
+		port->mac.addr_bytes[1] ^= 0x80;
 	}
 	dev->data->mac_addrs = &port->mac;
 	dev->data->mtu = args.params.mtu;
@@ -604,6 +753,8 @@ vemu_eth_remove(struct rte_vdev_device *vdev)
 
 	if (dev == NULL)
 		return 0;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(dev);
 	vemu_eth_close(dev);
 	dev->dev_ops = NULL;
 	dev->rx_pkt_burst = vemu_eth_burst_none;
@@ -619,5 +770,6 @@ static struct rte_vdev_driver vemu_eth_vdev_drv = {
 
 RTE_PMD_REGISTER_VDEV(net_virtio_emu, vemu_eth_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_virtio_emu,
-	"tlpdev=<name> mac=<xx:xx:xx:xx:xx:xx> queues=<1..N> queue_size=<power of 2> "
-	"mtu=<68..65535> packed=<0|1> features=<hex mask>");
+	"tlpdev=<name> mac=<xx:xx:xx:xx:xx:xx> port_mac=<xx:xx:xx:xx:xx:xx> "
+	"queues=<1..N> queue_size=<power of 2> "
+	"mtu=<68..65535> packed=<0|1> features=<hex mask> tx_drop_full=<0|1>");

@@ -56,14 +56,22 @@ vemu_eth_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	uint64_t bytes = 0;
 	uint16_t nb, i;
 
-	/* No service core runs the control work: do it here, between two bursts. */
-	if (unlikely(q->service_poll))
+	/*
+	 * No service core runs the control work: do it here, between two bursts
+	 * (each one while idle, one in VEMU_ETH_SVC_EVERY while frames flow).
+	 */
+	if (unlikely(q->service_poll) && q->service_tick++ % VEMU_ETH_SVC_EVERY == 0)
 		rte_service_run_iter_on_app_lcore(q->port->link->service_id, 1);
 	nq = vemu_eth_queue_enter(q);
 	vemu_eth_txq_ack(q->peer);
-	if (unlikely(nq == NULL))
+	if (unlikely(nq == NULL)) {
+		q->service_tick = 0;
 		return 0;
+	}
 	nb = virtio_emu_net_dequeue_burst(nq, pkts, n);
+	/* Idle: the next burst runs the control work again. */
+	if (nb == 0)
+		q->service_tick = 0;
 	for (i = 0; i < nb; i++) {
 		pkts[i]->port = q->port->dev->data->port_id;
 		bytes += pkts[i]->pkt_len;
@@ -71,6 +79,21 @@ vemu_eth_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	q->packets += nb;
 	q->bytes += bytes;
 	return nb;
+}
+
+/*
+ * Frames [nb, n) found no host buffer (or no running queue): they stay with
+ * the caller, or with tx_drop_full=1 are freed and counted (xstat
+ * tx_q<N>_drop_full, oerrors).
+ */
+static __rte_noinline uint16_t
+vemu_eth_tx_full(struct vemu_eth_queue *q, struct rte_mbuf **pkts, uint16_t nb, uint16_t n)
+{
+	if (!q->drop_on_full || nb == n)
+		return nb;
+	rte_pktmbuf_free_bulk(&pkts[nb], n - nb);
+	q->drop_full += n - nb;
+	return n;
 }
 
 uint16_t
@@ -83,7 +106,7 @@ vemu_eth_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t n)
 
 	nq = vemu_eth_queue_enter(q);
 	if (unlikely(nq == NULL))
-		return 0;
+		return vemu_eth_tx_full(q, pkts, 0, n);
 	/* The mbufs taken are freed by the enqueue: count them first. */
 	for (i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
@@ -92,6 +115,8 @@ vemu_eth_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t n)
 		bytes -= pkts[i]->pkt_len;
 	q->packets += nb;
 	q->bytes += bytes;
+	if (unlikely(nb < n))
+		return vemu_eth_tx_full(q, pkts, nb, n);
 	return nb;
 }
 

@@ -93,6 +93,15 @@ struct tlpsim_host_conf {
 	void *msi_arg;			/**< its argument */
 	tlpsim_host_intx_t intx;	/**< optional INTx callback */
 	void *intx_arg;			/**< its argument */
+	/**
+	 * For single-threaded hosts: while a synchronous access (configuration
+	 * or MMIO read/write helpers) waits on its queue, also answer what the
+	 * device sends on the other queues (its DMA), as a root complex does
+	 * while a CPU stalls on a read. Outcomes of asynchronous requests met on
+	 * the way are kept and returned by the next tlpsim_host_poll() of their
+	 * queue. Default 0: each queue is touched by its own thread only.
+	 */
+	uint8_t sync_serves_all;
 };
 
 /** Fill @p conf with defaults (socket_path NULL). */
@@ -206,7 +215,7 @@ int tlpsim_host_submit_raw(struct tlpsim_host *h, uint16_t qid, const void *tlp,
 uint16_t tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cpls,
 			  uint16_t n);
 
-/** Non-posted requests of queue @p qid still waiting for completion. */
+/** Non-posted requests of queue @p qid whose outcome tlpsim_host_poll() has not returned yet. */
 unsigned int tlpsim_host_outstanding(const struct tlpsim_host *h, uint16_t qid);
 
 /** Host counters, summed over the queues. */

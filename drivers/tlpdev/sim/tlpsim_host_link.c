@@ -500,7 +500,8 @@ tlpsim_host_outstanding(const struct tlpsim_host *h, uint16_t qid)
 {
 	if (qid >= h->conf.nb_queues)
 		return 0;
-	return h->q[qid].nb_busy;
+	/* Outcomes kept for the next poll are not reported yet either. */
+	return (unsigned int)h->q[qid].nb_busy + h->q[qid].stash_nb;
 }
 
 uint8_t

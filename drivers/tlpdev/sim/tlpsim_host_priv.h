@@ -70,6 +70,10 @@ struct tlpsim_host_queue {
 	uint16_t free_tags[TLPSIM_HOST_TAGS]; /* stack of free tags */
 	struct tlpsim_host_qstats st;
 	struct tlpsim_host_tag tags[TLPSIM_HOST_TAGS];
+	/* Outcomes met while serving for a synchronous access (sync_serves_all). */
+	uint16_t stash_head;
+	uint16_t stash_nb;
+	struct tlpsim_host_cpl stash[TLPSIM_HOST_TAGS];
 };
 
 /* One host memory region, mapped here. */
@@ -112,6 +116,9 @@ void tlpsim_host_log(const struct tlpsim_host *h, int level, const char *fmt, ..
 void tlpsim_host_link_lost(struct tlpsim_host *h);
 
 /* Service one upstream request TLP; returns 0, or -EAGAIN to retry it later. */
+/* Answer the device's requests on every queue but @p qid (sync_serves_all). */
+void tlpsim_host_serve_others(struct tlpsim_host *h, uint16_t qid);
+
 int tlpsim_host_serve(struct tlpsim_host *h, struct tlpsim_host_queue *q,
 		      const struct tlp_hdr *req, const void *data);
 

@@ -280,10 +280,11 @@ tlpsim_host_scan(struct tlpsim_host *h, struct tlpsim_host_queue *q, uint64_t no
 	return nb;
 }
 
-uint16_t
-tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cpls, uint16_t n)
+/* One poll of queue @p q's rings (the stash aside); n > 0. */
+static uint16_t
+tlpsim_host_poll_rings(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_queue *q,
+		       struct tlpsim_host_cpl *cpls, uint16_t n)
 {
-	struct tlpsim_host_queue *q;
 	unsigned int budget = TLPSIM_HOST_POLL_BUDGET;
 	const uint8_t *rec;
 	const void *data;
@@ -293,9 +294,6 @@ tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cp
 	uint32_t len;
 	int ret;
 
-	if (qid >= h->conf.nb_queues || n == 0)
-		return 0;
-	q = &h->q[qid];
 	/* Follow the link; flush what a lost link left. */
 	tlpsim_host_queue_get(h, qid);
 	if (tlpsim_unlikely(q->flush))
@@ -342,4 +340,63 @@ tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cp
 					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		tlpsim_host_link_check(h);
 	return nb;
+}
+
+/* Hand back outcomes kept while serving for a synchronous access. */
+static uint16_t
+tlpsim_host_unstash(struct tlpsim_host_queue *q, struct tlpsim_host_cpl *cpls, uint16_t n)
+{
+	uint16_t nb = 0;
+
+	while (q->stash_nb > 0 && nb < n) {
+		cpls[nb++] = q->stash[q->stash_head];
+		q->stash_head = (uint16_t)((q->stash_head + 1) % TLPSIM_HOST_TAGS);
+		q->stash_nb--;
+	}
+	return nb;
+}
+
+uint16_t
+tlpsim_host_poll(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_cpl *cpls, uint16_t n)
+{
+	struct tlpsim_host_queue *q;
+	uint16_t nb = 0;
+
+	if (qid >= h->conf.nb_queues || n == 0)
+		return 0;
+	q = &h->q[qid];
+	if (tlpsim_unlikely(q->stash_nb != 0)) {
+		nb = tlpsim_host_unstash(q, cpls, n);
+		if (nb == n)
+			return nb;
+	}
+	return (uint16_t)(nb + tlpsim_host_poll_rings(h, qid, q, &cpls[nb], (uint16_t)(n - nb)));
+}
+
+void
+tlpsim_host_serve_others(struct tlpsim_host *h, uint16_t qid)
+{
+	struct tlpsim_host_cpl cpls[32];
+	struct tlpsim_host_queue *q;
+	uint16_t i, k, nb, room, tail;
+	const uint16_t batch = (uint16_t)(sizeof(cpls) / sizeof(cpls[0]));
+
+	for (i = 0; i < h->conf.nb_queues; i++) {
+		if (i == qid)
+			continue;
+		q = &h->q[i];
+		/*
+		 * Each tag has one outcome at most before the application submits
+		 * again, which it cannot do while it waits: the stash never fills.
+		 */
+		room = (uint16_t)(TLPSIM_HOST_TAGS - q->stash_nb);
+		if (room == 0)
+			continue;
+		nb = tlpsim_host_poll_rings(h, i, q, cpls, room < batch ? room : batch);
+		for (k = 0; k < nb; k++) {
+			tail = (uint16_t)((q->stash_head + q->stash_nb) % TLPSIM_HOST_TAGS);
+			q->stash[tail] = cpls[k];
+			q->stash_nb++;
+		}
+	}
 }

@@ -51,6 +51,8 @@ tlpsim_host_sync(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_req *re
 			break;
 		/* Ring full: let the device drain it. */
 		tlpsim_host_poll(h, qid, &cpl, 1);
+		if (h->conf.sync_serves_all)
+			tlpsim_host_serve_others(h, qid);
 		if (tlpsim_host_clock() - start > limit)
 			return -ETIMEDOUT;
 		tlpsim_host_sync_pause(start, spin);
@@ -60,6 +62,8 @@ tlpsim_host_sync(struct tlpsim_host *h, uint16_t qid, struct tlpsim_host_req *re
 	for (;;) {
 		if (tlpsim_host_poll(h, qid, &cpl, 1) == 1 && cpl.cookie == TLPSIM_SYNC_COOKIE)
 			return cpl.status;
+		if (h->conf.sync_serves_all)
+			tlpsim_host_serve_others(h, qid);
 		if (tlpsim_host_clock() - start > limit)
 			return -ETIMEDOUT;
 		tlpsim_host_sync_pause(start, spin);

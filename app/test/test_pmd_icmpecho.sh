@@ -1,0 +1,185 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The tlpemu authors
+#
+# net_virtio_emu in Debian's dpdk-testpmd with the icmpecho forwarding
+# engine: "dpdk-tlp-hostsim traffic --proto icmp" (the host's virtio-net
+# driver as an IPv4 host) sends ARP who-has and ICMP echo requests; testpmd
+# answers them through the port; the host checks every reply field by field.
+# Every request must be answered, and the ARP replies must carry the port's
+# MAC address. Then the other way round: with io forwarding (requests come
+# back unanswered) the host must fail.
+# usage: test_pmd_icmpecho.sh <build dir> <dpdk-tlp-hostsim> [dpdk-testpmd]
+
+set -u
+
+build=$(cd "$1" && pwd)
+hostsim=$2
+testpmd=${3:-/usr/bin/dpdk-testpmd}
+if [ ! -x "$testpmd" ]; then
+	echo "skip: no $testpmd"
+	exit 77
+fi
+dir=$(mktemp -d /tmp/tlpemu-icmp.XXXXXX)
+prefix="tlpemu-icmp-$$"
+mac=02:12:34:56:78:9a
+# The port answers with its own address (devarg port_mac), never the host's:
+# by default the host's with the top bit of the second byte flipped.
+peer=02:92:34:56:78:9a
+pid=""
+fail=0
+n=0
+
+# The PMDs are loaded by soname: -d refuses paths under world-writable directories.
+LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
+LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
+export LD_LIBRARY_PATH
+
+# A sanitizer build: the runtimes first, Debian's testpmd is not instrumented.
+pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
+asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
+if [ -n "$asan" ]; then
+	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
+	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
+	export LD_PRELOAD
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	export ASAN_OPTIONS
+fi
+
+stop_device() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+		kill -INT "$pid" 2> /dev/null
+		wait "$pid" 2> /dev/null
+	fi
+	exec 3>&-
+	pid=""
+}
+
+cleanup() {
+	stop_device
+	rm -rf "$dir" "/var/run/dpdk/$prefix" "/var/run/dpdk/$prefix"-*
+}
+trap cleanup EXIT
+
+# start_testpmd <forward mode> <net_virtio_emu args> <testpmd args...>
+start_testpmd() {
+	n=$((n + 1))
+	sock="$dir/link$n.sock"
+	log="$dir/testpmd$n.log"
+	mode=$1
+	vargs=$2
+	shift 2
+	# stdin held open by fd 3: non-interactive testpmd exits at end of file.
+	rm -f "$dir/stdin"
+	mkfifo "$dir/stdin"
+	stdbuf -oL "$testpmd" -l 0,1 --no-huge -m 1024 --no-pci --no-telemetry \
+		--file-prefix "$prefix-$n" --log-level=lib.eal:error \
+		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
+		--vdev "tlp_sim0,path=$sock,queues=3" \
+		--vdev "net_virtio_emu0,tlpdev=tlp_sim0,mac=$mac$vargs" -- \
+		--total-num-mbufs=8192 --no-mlockall --forward-mode="$mode" --auto-start \
+		--disable-link-check --stats-period 0 "$@" < "$dir/stdin" > "$log" 2>&1 &
+	pid=$!
+	exec 3> "$dir/stdin"
+	i=0
+	while ! grep -q "Press enter to exit" "$log" 2> /dev/null && [ $i -lt 400 ]; do
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if ! grep -q "Press enter to exit" "$log"; then
+		echo "FAIL: testpmd did not start forwarding:"
+		sed 's/^/    /' "$log"
+		fail=1
+		return 1
+	fi
+	return 0
+}
+
+# key <name>: the value of name=... in the host's summary.
+key() {
+	sed -n "s/^$1=//p" "$dir/traffic.txt" | tail -n 1
+}
+
+# run_ping <count> <traffic args...>: every ARP and echo request answered and checked.
+run_ping() {
+	count=$1
+	shift
+	"$hostsim" traffic --socket "$sock" --queues 3 --proto icmp --count "$count" \
+		--stats-interval 0 "$@" > "$dir/traffic.txt" 2>&1
+	rc=$?
+	arp=$((count / 16 + (count % 16 != 0)))
+	if [ $rc -eq 0 ] && [ "$(key result)" = ok ] && [ "$(key verified)" = "$count" ] &&
+	   [ "$(key lost)" = 0 ] && [ "$(key arp_requests)" = "$arp" ] &&
+	   [ "$(key arp_replies)" = "$arp" ] &&
+	   [ "$(key echo_requests)" = $((count - arp)) ] &&
+	   [ "$(key echo_replies)" = $((count - arp)) ] && [ "$(key peer_mac)" = "$peer" ]; then
+		echo "ok: icmpecho$vargs: $*: $(key arp_replies) ARP and" \
+			"$(key echo_replies) echo replies checked"
+	else
+		echo "FAIL: icmpecho$vargs: $* (exit $rc)"
+		sed 's/^/    /' "$dir/traffic.txt"
+		fail=1
+	fi
+}
+
+stop_testpmd() {
+	stop_device
+	if ! grep -q "Bye" "$log"; then
+		echo "FAIL: testpmd did not exit cleanly:"
+		sed 's/^/    /' "$log"
+		fail=1
+	elif grep -q "RX-dropped: [1-9]\|TX-dropped: [1-9]" "$log"; then
+		echo "FAIL: testpmd dropped frames:"
+		sed 's/^/    /' "$log"
+		fail=1
+	fi
+}
+
+if start_testpmd icmpecho ""; then
+	run_ping 20000 --size 64
+	run_ping 20000 --size 64-1518
+	run_ping 5000 --packed --size 64-1518 --no-event-idx
+	run_ping 5000 --no-mrg-rxbuf --size 1518
+	run_ping 1000 --irq
+	stop_testpmd
+fi
+
+# Two queue pairs: each pair's requests answered on that pair.
+peer=02:aa:bb:cc:dd:ee
+if start_testpmd icmpecho ",queues=2,port_mac=$peer" --rxq=2 --txq=2; then
+	run_ping 20000 --pairs 2 --size 64-1518
+	stop_testpmd
+fi
+
+# The checks can fail: io forwarding returns the requests themselves.
+if start_testpmd io ""; then
+	"$hostsim" traffic --socket "$sock" --queues 3 --proto icmp --count 100 \
+		--stats-interval 0 --drain-ms 200 > "$dir/traffic.txt" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(key result)" = fail ] && [ "$(key arp_replies)" = 0 ] &&
+	   [ "$(key bad_eth)" = 1 ] && [ "$(key peer_mac)" = unknown ]; then
+		echo "ok: io forwarding: the returned ARP request is not taken for a reply"
+	else
+		echo "FAIL: io forwarding: the host accepted its own requests (exit $rc)"
+		sed 's/^/    /' "$dir/traffic.txt"
+		fail=1
+	fi
+	stop_testpmd
+fi
+
+# macswap: the returned ARP request comes to the host's MAC, but is no reply.
+if start_testpmd macswap ""; then
+	"$hostsim" traffic --socket "$sock" --queues 3 --proto icmp --count 100 \
+		--stats-interval 0 --drain-ms 200 > "$dir/traffic.txt" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(key result)" = fail ] && [ "$(key bad_arp)" = 1 ]; then
+		echo "ok: macswap: an ARP request sent back is not taken for a reply"
+	else
+		echo "FAIL: macswap: the host accepted its own request (exit $rc)"
+		sed 's/^/    /' "$dir/traffic.txt"
+		fail=1
+	fi
+	stop_testpmd
+fi
+exit $fail
