@@ -30,71 +30,8 @@ pid=""
 fail=0
 n=0
 
-# The PMDs are loaded by soname: -d refuses paths under world-writable directories.
-LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
-LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
-export LD_LIBRARY_PATH
-
-# A sanitizer build: the runtimes first, Debian's testpmd is not instrumented.
-pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
-asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
-if [ -n "$asan" ]; then
-	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
-	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
-	export LD_PRELOAD
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-	export ASAN_OPTIONS
-fi
-
-stop_device() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-		kill -INT "$pid" 2> /dev/null
-		wait "$pid" 2> /dev/null
-	fi
-	exec 3>&-
-	pid=""
-}
-
-cleanup() {
-	stop_device
-	rm -rf "$dir" "/var/run/dpdk/$prefix" "/var/run/dpdk/$prefix"-*
-}
-trap cleanup EXIT
-
-# start_testpmd <forward mode> <net_virtio_emu args> <testpmd args...>
-start_testpmd() {
-	n=$((n + 1))
-	sock="$dir/link$n.sock"
-	log="$dir/testpmd$n.log"
-	mode=$1
-	vargs=$2
-	shift 2
-	# stdin held open by fd 3: non-interactive testpmd exits at end of file.
-	rm -f "$dir/stdin"
-	mkfifo "$dir/stdin"
-	stdbuf -oL "$testpmd" -l 0,1 --no-huge -m 1024 --no-pci --no-telemetry \
-		--file-prefix "$prefix-$n" --log-level=lib.eal:error \
-		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
-		--vdev "tlp_sim0,path=$sock,queues=3" \
-		--vdev "net_virtio_emu0,tlpdev=tlp_sim0,mac=$mac$vargs" -- \
-		--total-num-mbufs=8192 --no-mlockall --forward-mode="$mode" --auto-start \
-		--disable-link-check --stats-period 0 "$@" < "$dir/stdin" > "$log" 2>&1 &
-	pid=$!
-	exec 3> "$dir/stdin"
-	i=0
-	while ! grep -q "Press enter to exit" "$log" 2> /dev/null && [ $i -lt 400 ]; do
-		kill -0 "$pid" 2> /dev/null || break
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if ! grep -q "Press enter to exit" "$log"; then
-		echo "FAIL: testpmd did not start forwarding:"
-		sed 's/^/    /' "$log"
-		fail=1
-		return 1
-	fi
-	return 0
-}
+. "$(dirname "$0")/pmd_testpmd_lib.sh"
+trap pmd_cleanup EXIT
 
 # key <name>: the value of name=... in the host's summary.
 key() {
@@ -123,20 +60,7 @@ run_ping() {
 	fi
 }
 
-stop_testpmd() {
-	stop_device
-	if ! grep -q "Bye" "$log"; then
-		echo "FAIL: testpmd did not exit cleanly:"
-		sed 's/^/    /' "$log"
-		fail=1
-	elif grep -q "RX-dropped: [1-9]\|TX-dropped: [1-9]" "$log"; then
-		echo "FAIL: testpmd dropped frames:"
-		sed 's/^/    /' "$log"
-		fail=1
-	fi
-}
-
-if start_testpmd icmpecho ""; then
+if start_testpmd icmpecho ",queues=3" ",mac=$mac"; then
 	run_ping 20000 --size 64
 	run_ping 20000 --size 64-1518
 	run_ping 5000 --packed --size 64-1518 --no-event-idx
@@ -147,13 +71,13 @@ fi
 
 # Two queue pairs: each pair's requests answered on that pair.
 peer=02:aa:bb:cc:dd:ee
-if start_testpmd icmpecho ",queues=2,port_mac=$peer" --rxq=2 --txq=2; then
+if start_testpmd icmpecho ",queues=3" ",mac=$mac,queues=2,port_mac=$peer" --rxq=2 --txq=2; then
 	run_ping 20000 --pairs 2 --size 64-1518
 	stop_testpmd
 fi
 
 # The checks can fail: io forwarding returns the requests themselves.
-if start_testpmd io ""; then
+if start_testpmd io ",queues=3" ",mac=$mac"; then
 	"$hostsim" traffic --socket "$sock" --queues 3 --proto icmp --count 100 \
 		--stats-interval 0 --drain-ms 200 > "$dir/traffic.txt" 2>&1
 	rc=$?
@@ -169,7 +93,7 @@ if start_testpmd io ""; then
 fi
 
 # macswap: the returned ARP request comes to the host's MAC, but is no reply.
-if start_testpmd macswap ""; then
+if start_testpmd macswap ",queues=3" ",mac=$mac"; then
 	"$hostsim" traffic --socket "$sock" --queues 3 --proto icmp --count 100 \
 		--stats-interval 0 --drain-ms 200 > "$dir/traffic.txt" 2>&1
 	rc=$?

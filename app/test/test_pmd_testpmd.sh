@@ -19,6 +19,7 @@ if [ ! -x "$testpmd" ]; then
 	exit 77
 fi
 dir=$(mktemp -d /tmp/tlpemu-pmd.XXXXXX)
+prefix="tlpemu-pmd-$$"
 pid=""
 hargs=""
 more=""
@@ -26,79 +27,8 @@ lcores=""
 fail=0
 n=0
 
-# The PMDs are loaded by soname: -d refuses paths under world-writable directories.
-LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
-LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
-export LD_LIBRARY_PATH
-
-# A sanitizer build: Debian's testpmd is not instrumented, so the sanitizer
-# runtimes must be loaded first. Leaks are not checked here (testpmd's own
-# allocations at exit are not ours; the unit tests check ours).
-pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
-asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
-if [ -n "$asan" ]; then
-	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
-	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
-	export LD_PRELOAD
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-	export ASAN_OPTIONS
-fi
-
-stop_device() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-		kill -INT "$pid" 2> /dev/null
-		wait "$pid" 2> /dev/null
-	fi
-	exec 3>&-
-	pid=""
-}
-
-cleanup() {
-	stop_device
-	rm -rf "$dir" /var/run/dpdk/tlpemu-pmd-$$ /var/run/dpdk/tlpemu-pmd-$$-*
-}
-trap cleanup EXIT
-
-# start_testpmd <forward mode> <tlp_sim args> <net_virtio_emu args> <testpmd args...>
-start_testpmd() {
-	n=$((n + 1))
-	sock="$dir/link$n.sock"
-	log="$dir/testpmd$n.log"
-	mode=$1
-	sargs=$2
-	vargs=$3
-	shift 3
-	# stdin stays open (a FIFO held by fd 3): non-interactive testpmd exits
-	# when it reads end of file. Line-buffered stdout, to see "Press enter to
-	# exit" once forwarding runs.
-	rm -f "$dir/stdin"
-	mkfifo "$dir/stdin"
-	# shellcheck disable=SC2086
-	stdbuf -oL "$testpmd" ${lcores:--l 0,1} --no-huge -m 1024 --no-pci --no-telemetry \
-		--file-prefix "tlpemu-pmd-$$-$n" --log-level=lib.eal:error \
-		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
-		--vdev "tlp_sim0,path=$sock$sargs" \
-		--vdev "net_virtio_emu0,tlpdev=tlp_sim0$vargs" $more -- \
-		--total-num-mbufs=8192 --no-mlockall --forward-mode="$mode" --auto-start \
-		--disable-link-check --stats-period 0 "$@" < "$dir/stdin" > "$log" 2>&1 &
-	pid=$!
-	exec 3> "$dir/stdin"
-	i=0
-	while ! grep -q "Press enter to exit" "$log" 2> /dev/null && [ $i -lt 400 ]; do
-		if ! kill -0 "$pid" 2> /dev/null; then
-			break
-		fi
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if ! grep -q "Press enter to exit" "$log"; then
-		echo "FAIL: testpmd did not start forwarding:"
-		sed 's/^/    /' "$log"
-		fail=1
-		return 1
-	fi
-	return 0
-}
+. "$(dirname "$0")/pmd_testpmd_lib.sh"
+trap pmd_cleanup EXIT
 
 # run <count> <traffic args...>
 run() {
@@ -114,20 +44,6 @@ run() {
 	else
 		echo "FAIL: $mode$sargs$vargs: $* (exit $rc)"
 		sed 's/^/    /' "$out"
-		fail=1
-	fi
-}
-
-# stop_testpmd: SIGINT, then the port's final counters must match the host's.
-stop_testpmd() {
-	stop_device
-	if ! grep -q "Bye" "$log"; then
-		echo "FAIL: testpmd did not exit cleanly:"
-		sed 's/^/    /' "$log"
-		fail=1
-	elif grep -q "RX-dropped: [1-9]\|TX-dropped: [1-9]" "$log"; then
-		echo "FAIL: testpmd dropped frames:"
-		sed 's/^/    /' "$log"
 		fail=1
 	fi
 }
