@@ -5,7 +5,8 @@
 # (sourced, not run). The caller sets: build (absolute build dir), testpmd,
 # dir (its temp dir), prefix (EAL file-prefix stem), fail=0, n=0, pid="";
 # optional: lcores (EAL lcore arguments, default "-l 0,1"), more (more EAL
-# arguments, e.g. a second --vdev).
+# arguments, e.g. a second --vdev), sock_fixed (the link's socket path
+# instead of a new one per start: a restarted device on the same link).
 
 # The PMDs are loaded by soname: -d refuses paths under world-writable directories.
 LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
@@ -47,7 +48,7 @@ pmd_cleanup() {
 # Sets sock (the link's socket), log (testpmd's output), mode, sargs, vargs.
 start_testpmd() {
 	n=$((n + 1))
-	sock="$dir/link$n.sock"
+	sock="${sock_fixed:-$dir/link$n.sock}"
 	log="$dir/testpmd$n.log"
 	mode=$1
 	sargs=$2

@@ -138,4 +138,55 @@ if start_testpmd io "" ""; then
 	stop_testpmd drops-allowed
 	device_accounts
 fi
+
+# The device process (testpmd) killed under traffic and started again with
+# the same devargs: the function's state (devarg state=) brings back what the
+# host programmed, DEVICE_NEEDS_RESET tells the host driver to re-initialise,
+# and traffic resumes without the host re-enumerating.
+sock_fixed="$dir/restart.sock"
+state="$dir/fn.state"
+if start_testpmd io "" ",state=$state"; then
+	out="$dir/restart.txt"
+	"$hostsim" traffic --socket "$sock" --duration 2 --survive-device-restart 20000 \
+		--cpl-timeout-ms 500 --stats-interval 1 > "$out" 2> "$dir/restart.err" &
+	hpid=$!
+	i=0
+	while ! grep -q "traffic: t=" "$dir/restart.err" 2> /dev/null && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -9 "$pid"
+	wait "$pid" 2> /dev/null
+	pid=""
+	exec 3>&-
+	if [ -f "$state" ]; then
+		echo "ok: the killed device left its state file"
+	else
+		echo "FAIL: no state file after the kill"
+		fail=1
+	fi
+	if start_testpmd io "" ",state=$state"; then
+		wait "$hpid"
+		rc=$?
+		hpid=""
+		if [ $rc -eq 0 ] && [ "$(key "$out" result)" = ok ] &&
+		   [ "$(key "$out" restarts)" = 1 ] &&
+		   [ "$(key "$out" restart_needs_reset)" = 1 ] &&
+		   [ "$(key "$out" corrupt)" = 0 ] && [ "$(key "$out" duplicate)" = 0 ] &&
+		   [ "$(key "$out" restart_epochs_verified)" -ge 1 ] &&
+		   grep -q "state: restored from .*needs a reset" "$log"; then
+			echo "ok: device restarted: NEEDS_RESET, host re-initialised," \
+				"verified=$(key "$out" verified) lost_restart=$(key "$out" lost_restart)"
+		else
+			echo "FAIL: device restart (host exit $rc)"
+			sed 's/^/    /' "$out" "$dir/restart.err" "$log"
+			fail=1
+		fi
+		stop_testpmd drops-allowed
+		if [ -e "$state" ]; then
+			echo "FAIL: dev_close left the state file"
+			fail=1
+		fi
+	fi
+fi
 exit $fail

@@ -146,6 +146,8 @@ bad "tlpdev=tlp_sim0,queue_size=100" "queue_size=100"
 bad "tlpdev=tlp_sim0,features=zz" "features=zz"
 bad "tlpdev=tlp_sim0,tx_drop_full=2" "tx_drop_full=2"
 bad "tlpdev=tlp_sim0,port_mac=00:00:00:00:00:00" "port_mac=00:00:00:00:00:00"
+long=$(printf "%0300d" 0)
+bad "tlpdev=tlp_sim0,state=/tmp/$long" "path too long"
 bad "tlpdev=nosuch" "tlpdev=nosuch"
 bad "queues=1" "tlpdev=<name> is required"
 exit $fail

@@ -96,6 +96,7 @@ struct vemu_eth_args {
 	bool mac_given;
 	bool port_mac_given;
 	struct rte_ether_addr port_mac;	/* devarg port_mac: the ethdev's own address */
+	char state_path[256];		/* devarg state: persisted function state, "" none */
 	bool tx_drop_full;		/* drop what the host has no room for */
 };
 
@@ -124,6 +125,9 @@ struct vemu_eth_port {
 	struct vemu_eth_queue txq[VIRTIO_EMU_NET_MAX_PAIRS];
 	struct vemu_eth_irq irq[2 * VIRTIO_EMU_NET_MAX_PAIRS];
 	struct rte_ether_addr mac;
+	uint64_t state_gen;		/* state generation last saved (devarg state) */
+	uint64_t state_save_errors;
+	bool state_irq_owed;		/* restored NEEDS_RESET: config interrupt to send */
 };
 
 /* vemu_eth_ctrl.c */
@@ -139,6 +143,11 @@ void vemu_eth_queue_free(struct vemu_eth_queue *q);
 struct vemu_eth_queue *vemu_eth_queue_of(struct vemu_eth_port *port, uint16_t index);
 void vemu_eth_link_update_state(struct vemu_eth_port *port);
 void vemu_eth_q_drops(struct vemu_eth_queue *q, struct virtio_emu_net_q_stats *s);
+
+/* vemu_eth_state.c */
+void vemu_eth_state_load(struct vemu_eth_port *port);
+void vemu_eth_state_poll(struct vemu_eth_port *port);
+void vemu_eth_state_close(struct vemu_eth_port *port);
 
 /* vemu_eth_ethdev.c */
 bool vemu_eth_is_ours(const struct rte_eth_dev *dev);

@@ -192,8 +192,10 @@ vemu_eth_service(void *arg)
 	pcifn_service(link->grp, 0, VEMU_ETH_SVC_BUDGET);
 	for (i = 0; i < VEMU_ETH_MAX_FNS; i++) {
 		port = link->ports[i];
-		if (port != NULL)
+		if (port != NULL) {
 			virtio_emu_net_service(port->net);
+			vemu_eth_state_poll(port);
+		}
 	}
 	rte_spinlock_unlock(&link->lock);
 	return 0;

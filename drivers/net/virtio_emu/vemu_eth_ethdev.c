@@ -29,6 +29,7 @@ RTE_LOG_REGISTER(vemu_eth_logtype_data, pmd.net.virtio_emu.data, NOTICE);
 #define VEMU_ETH_ARG_TLPDEV	"tlpdev"
 #define VEMU_ETH_ARG_MAC	"mac"
 #define VEMU_ETH_ARG_PORT_MAC	"port_mac"
+#define VEMU_ETH_ARG_STATE	"state"
 #define VEMU_ETH_ARG_QUEUES	"queues"
 #define VEMU_ETH_ARG_QSIZE	"queue_size"
 #define VEMU_ETH_ARG_MTU	"mtu"
@@ -39,7 +40,7 @@ RTE_LOG_REGISTER(vemu_eth_logtype_data, pmd.net.virtio_emu.data, NOTICE);
 static const char * const vemu_eth_valid_args[] = {
 	VEMU_ETH_ARG_TLPDEV, VEMU_ETH_ARG_MAC, VEMU_ETH_ARG_QUEUES, VEMU_ETH_ARG_QSIZE,
 	VEMU_ETH_ARG_MTU, VEMU_ETH_ARG_PACKED, VEMU_ETH_ARG_FEATURES, VEMU_ETH_ARG_TX_DROP,
-	VEMU_ETH_ARG_PORT_MAC, NULL,
+	VEMU_ETH_ARG_PORT_MAC, VEMU_ETH_ARG_STATE, NULL,
 };
 
 /* ---- devargs ---- */
@@ -94,6 +95,12 @@ vemu_eth_arg(const char *key, const char *val, void *opaque)
 			a->port_mac = mac;
 			a->port_mac_given = true;
 		}
+	} else if (strcmp(key, VEMU_ETH_ARG_STATE) == 0) {
+		if (strlen(val) >= sizeof(a->state_path)) {
+			VEMU_ETH_LOG(ERR, "devarg state=%s: path too long", val);
+			return -EINVAL;
+		}
+		strcpy(a->state_path, val);
 	} else if (strcmp(key, VEMU_ETH_ARG_QUEUES) == 0) {
 		ret = vemu_eth_arg_u32(key, val, 1, VIRTIO_EMU_NET_MAX_PAIRS, &v);
 		a->params.max_queue_pairs = (uint16_t)v;
@@ -168,7 +175,8 @@ vemu_eth_parse(struct rte_vdev_device *vdev, struct vemu_eth_args *a)
 	for (i = 0; kv != NULL && i < kv->count; i++) {
 		if (!vemu_eth_arg_known(kv->pairs[i].key)) {
 			VEMU_ETH_LOG(ERR, "%s: unknown devarg '%s' (valid: tlpdev, mac, port_mac, "
-				     "queues, queue_size, mtu, packed, features, tx_drop_full)",
+				     "queues, queue_size, mtu, packed, features, tx_drop_full, "
+				     "state)",
 				     name, kv->pairs[i].key);
 			ret = -EINVAL;
 		} else if (rte_kvargs_count(kv, kv->pairs[i].key) > 1) {
@@ -367,6 +375,7 @@ vemu_eth_close(struct rte_eth_dev *dev)
 		return 0;
 	vemu_eth_stop(dev);
 	vemu_eth_link_detach(port);
+	vemu_eth_state_close(port);
 	virtio_emu_net_free(port->net);
 	port->net = NULL;
 	dev->data->mac_addrs = NULL;	/* in dev_private */
@@ -712,6 +721,8 @@ vemu_eth_probe(struct rte_vdev_device *vdev)
 	if (ret != 0)
 		goto free_net;
 	vemu_eth_port_queues_init(port, tinfo.nb_queues);
+	/* Before the service first answers the host. */
+	vemu_eth_state_load(port);
 	/*
 	 * The port is the other end of the host's wire: its address is not the
 	 * host function's (devarg mac, the virtio-net config), or replies built
@@ -772,4 +783,4 @@ RTE_PMD_REGISTER_VDEV(net_virtio_emu, vemu_eth_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_virtio_emu,
 	"tlpdev=<name> mac=<xx:xx:xx:xx:xx:xx> port_mac=<xx:xx:xx:xx:xx:xx> "
 	"queues=<1..N> queue_size=<power of 2> "
-	"mtu=<68..65535> packed=<0|1> features=<hex mask> tx_drop_full=<0|1>");
+	"mtu=<68..65535> packed=<0|1> features=<hex mask> tx_drop_full=<0|1> state=<file>");
