@@ -176,7 +176,8 @@ if start_testpmd io "" ",state=$state"; then
 		   [ "$(key "$out" restart_epochs_verified)" -ge 1 ] &&
 		   grep -q "state: restored from .*needs a reset" "$log"; then
 			echo "ok: device restarted: NEEDS_RESET, host re-initialised," \
-				"verified=$(key "$out" verified) lost_restart=$(key "$out" lost_restart)"
+				"verified=$(key "$out" verified)" \
+				"lost_restart=$(key "$out" lost_restart)"
 		else
 			echo "FAIL: device restart (host exit $rc)"
 			sed 's/^/    /' "$out" "$dir/restart.err" "$log"
