@@ -343,9 +343,10 @@ packed_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, 
 			uint16_t id = VEMU_READ_ONCE(uint16_t, &d->id);
 			uint64_t off = addr - r_host;
 
-			/* In the first region, length 1..max_bytes, id fine: the fast case. */
+			/* First region, length 1..max_bytes, id fine, not our BARs: fast. */
 			if (likely(addr >= r_host && off <= r_len && len <= r_len - off &&
-				   len - 1u < max_bytes && id < size && id_ndesc[id] == 0)) {
+				   len - 1u < max_bytes && id < size && id_ndesc[id] == 0 &&
+				   !vemu_forbidden(vq, addr, len))) {
 				uint16_t wr = (fl & VRING_DESC_F_WRITE) != 0;
 
 				vemu_chain_single(c, sg, id, addr, r_va + off, len, wr);

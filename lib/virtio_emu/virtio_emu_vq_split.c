@@ -228,9 +228,9 @@ split_pop_direct(struct virtio_emu_vq *vq, struct virtio_emu_vq_chain *chains, u
 			uint32_t len = VEMU_READ_ONCE(uint32_t, &d->len);
 			uint64_t off = addr - r_host;
 
-			/* In the first region, length 1..max_bytes: the fast case. */
+			/* In the first region, length 1..max_bytes, not our BARs: the fast case. */
 			if (likely(addr >= r_host && off <= r_len && len <= r_len - off &&
-				   len - 1u < max_bytes)) {
+				   len - 1u < max_bytes && !vemu_forbidden(vq, addr, len))) {
 				uint16_t wr = (fl & VRING_DESC_F_WRITE) != 0;
 
 				vemu_chain_single(c, sg, head, addr, r_va + off, len, wr);
