@@ -49,6 +49,7 @@ enum {
 	TRAFFIC_OPT_CTRL_TIMEOUT,
 	TRAFFIC_OPT_SURVIVE,
 	TRAFFIC_OPT_PROTO,
+	TRAFFIC_OPT_VERIFY,
 	TRAFFIC_OPT_RESET_EVERY,
 	TRAFFIC_OPT_FLR_EVERY,
 	TRAFFIC_OPT_QRESET_EVERY,
@@ -95,6 +96,8 @@ traffic_usage(FILE *f)
 		"                       flight are counted apart (lost_restart)\n"
 		"  --proto test|icmp    test frames looped back (default), or ARP and ICMP\n"
 		"                       echo requests answered (testpmd's icmpecho)\n"
+		"  --verify full|header every frame's payload written and checked (default),\n"
+		"                       or its header only (benchmarks: payload untouched)\n"
 		"  --reset-every N      every N frames sent: device reset (status 0), re-init\n"
 		"  --flr-every N        every N frames sent: FLR, re-enumeration, re-init\n"
 		"  --qreset-every N     every N frames sent: reset one pair's queues (RING_RESET)\n"
@@ -291,6 +294,13 @@ traffic_opt(int c, const char *arg, struct hostsim_traffic_conf *tc)
 		}
 		fprintf(stderr, "--proto: '%s' is not test or icmp\n", arg);
 		return -1;
+	case TRAFFIC_OPT_VERIFY:
+		if (strcmp(arg, "full") == 0 || strcmp(arg, "header") == 0) {
+			tc->verify_hdr_only = arg[0] == 'h';
+			return 1;
+		}
+		fprintf(stderr, "--verify: '%s' is not full or header\n", arg);
+		return -1;
 	case TRAFFIC_OPT_RESET_EVERY:
 		return hostsim_parse_u64("reset-every", arg, 1, UINT64_MAX, &tc->reset_every) != 0 ?
 			-1 : 1;
@@ -347,6 +357,7 @@ traffic_parse(int argc, char **argv, struct hostsim_opts *o, struct hostsim_enum
 		{ "ctrl-timeout-ms", required_argument, NULL, TRAFFIC_OPT_CTRL_TIMEOUT },
 		{ "survive-device-restart", required_argument, NULL, TRAFFIC_OPT_SURVIVE },
 		{ "proto", required_argument, NULL, TRAFFIC_OPT_PROTO },
+		{ "verify", required_argument, NULL, TRAFFIC_OPT_VERIFY },
 		{ "reset-every", required_argument, NULL, TRAFFIC_OPT_RESET_EVERY },
 		{ "flr-every", required_argument, NULL, TRAFFIC_OPT_FLR_EVERY },
 		{ "qreset-every", required_argument, NULL, TRAFFIC_OPT_QRESET_EVERY },

@@ -65,7 +65,7 @@ hostsim_frame_build(const struct hostsim_frame_gen *g, uint8_t *buf, uint32_t le
 	memcpy(buf + 20, &flen, 2);
 	memset(buf + 22, 0, 2);
 	memcpy(buf + 24, &seq, 8);
-	if (len > HOSTSIM_FRAME_HDR_LEN)
+	if (len > HOSTSIM_FRAME_HDR_LEN && !g->hdr_only)
 		memcpy(buf + HOSTSIM_FRAME_HDR_LEN, g->pattern + hostsim_frame_seed(queue, seq),
 		       len - HOSTSIM_FRAME_HDR_LEN);
 }
@@ -93,7 +93,7 @@ hostsim_frame_check(const struct hostsim_frame_gen *g, const uint8_t *buf, uint3
 		return HOSTSIM_FRAME_BAD_LEN;
 	if (q >= nb_queues)
 		return HOSTSIM_FRAME_BAD_QUEUE;
-	if (len > HOSTSIM_FRAME_HDR_LEN &&
+	if (len > HOSTSIM_FRAME_HDR_LEN && !g->hdr_only &&
 	    memcmp(buf + HOSTSIM_FRAME_HDR_LEN, g->pattern + hostsim_frame_seed(q, s),
 		   len - HOSTSIM_FRAME_HDR_LEN) != 0)
 		return HOSTSIM_FRAME_BAD_DATA;

@@ -45,6 +45,13 @@ struct hostsim_frame_gen {
 	uint8_t dst[6];
 	uint8_t src[6];
 	uint8_t *pattern;
+	/*
+	 * Header only (--verify header): frames carry their 32-byte header and
+	 * whatever the buffer held after it; only the header is checked. For
+	 * benchmarks against drivers that never touch payload; payload
+	 * corruption goes unseen.
+	 */
+	uint8_t hdr_only;
 };
 
 int hostsim_frame_gen_init(struct hostsim_frame_gen *g, const uint8_t dst[6],

@@ -259,6 +259,7 @@ traffic_queues_init(struct traffic_run *r)
 	if (r->txq == NULL || r->rxq == NULL || r->st == NULL ||
 	    hostsim_vnet_verifier_init(&r->ver, r->pairs, dst, src) != 0)
 		return traffic_stop(r, "out of memory%s", "");
+	r->ver.gen.hdr_only = r->tc->verify_hdr_only;
 	for (p = 0; p < r->pairs; p++) {
 		if (hostsim_vnet_txq_init(&r->txq[p], d, p, io) != 0 ||
 		    hostsim_vnet_rxq_init(&r->rxq[p], d, p, io) != 0)
@@ -889,6 +890,7 @@ traffic_summary(struct traffic_run *r)
 	printf("sent=%" PRIu64 "\n", s.tx_frames);
 	printf("received=%" PRIu64 "\n", s.rx_frames);
 	printf("verified=%" PRIu64 "\n", s.verified);
+	printf("verify=%s\n", r->ver.gen.hdr_only ? "header" : "full");
 	printf("lost=%" PRIu64 "\n", lost);
 	printf("corrupt=%" PRIu64 "\n", s.corrupt);
 	printf("duplicate=%" PRIu64 "\n", s.duplicate);

@@ -52,6 +52,7 @@ struct hostsim_traffic_conf {
 	uint32_t ctrl_timeout_ms;
 	uint32_t restart_wait_ms;	/* --survive-device-restart; 0: a lost link ends the run */
 	uint8_t proto;			/* enum hostsim_traffic_proto */
+	uint8_t verify_hdr_only;	/* --verify header: payload neither written nor checked */
 	/* Re-initialisation while traffic runs (every N frames sent; 0: never). */
 	uint64_t reset_every;		/* device reset: status 0, then full re-init */
 	uint64_t flr_every;		/* FLR, re-enumeration, full re-init */
