@@ -23,6 +23,7 @@ hostsim_frame_gen_init(struct hostsim_frame_gen *g, const uint8_t dst[6], const 
 
 	memcpy(g->dst, dst, 6);
 	memcpy(g->src, src, 6);
+	g->hdr_only = 0;
 	g->pattern = malloc(HOSTSIM_PATTERN_LEN);
 	if (g->pattern == NULL)
 		return -ENOMEM;
