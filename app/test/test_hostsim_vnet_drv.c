@@ -100,6 +100,20 @@ test_frames(void)
 	memcpy(buf + 24, &seq, 8);
 	TEST_ASSERT_EQUAL(hostsim_frame_check(&g, buf, 200, 1, &q, &seq), HOSTSIM_FRAME_BAD_DATA,
 			  "sequence number rewritten");
+	/* --verify header: the payload is neither written nor checked, the header is. */
+	g.hdr_only = 1;
+	memset(buf, 0xa5, 1514);
+	hostsim_frame_build(&g, buf, 1514, 2, 9);
+	TEST_ASSERT(buf[HOSTSIM_FRAME_HDR_LEN] == 0xa5 && buf[1513] == 0xa5,
+		    "header only: payload left as it was");
+	TEST_ASSERT_EQUAL(hostsim_frame_check(&g, buf, 1514, 4, &q, &seq), HOSTSIM_FRAME_OK,
+			  "header only: any payload passes");
+	TEST_ASSERT(q == 2 && seq == 9, "header only: queue and seq back");
+	TEST_ASSERT_EQUAL(hostsim_frame_check(&g, buf, 1513, 4, &q, &seq), HOSTSIM_FRAME_BAD_LEN,
+			  "header only: length still checked");
+	buf[15] ^= 1;
+	TEST_ASSERT_EQUAL(hostsim_frame_check(&g, buf, 1514, 4, &q, &seq),
+			  HOSTSIM_FRAME_NOT_OURS, "header only: magic still checked");
 	hostsim_frame_gen_fini(&g);
 	free(buf);
 	return TEST_SUCCESS;
