@@ -2,31 +2,50 @@
 # Copyright(c) 2026 The tlpemu authors
 #
 # Shared by the shell tests that run net_virtio_emu in Debian's dpdk-testpmd
-# (sourced, not run). The caller sets: build (absolute build dir), testpmd,
-# dir (its temp dir), prefix (EAL file-prefix stem), fail=0, n=0, pid="";
-# optional: lcores (EAL lcore arguments, default "-l 0,1"), more (more EAL
-# arguments, e.g. a second --vdev), sock_fixed (the link's socket path
+# (sourced, not run). A test starts with
+#   . "$(dirname "$0")/pmd_testpmd_lib.sh"
+#   pmd_test_init <name stem> "$@"      (its arguments: <build dir> <dpdk-tlp-hostsim>
+#   trap pmd_cleanup EXIT                [dpdk-testpmd])
+# Optional globals: lcores (EAL lcore arguments, default "-l 0,1"), more (more
+# EAL arguments, e.g. a second --vdev), sock_fixed (the link's socket path
 # instead of a new one per start: a restarted device on the same link).
 
-# The PMDs are loaded by soname: -d refuses paths under world-writable directories.
-LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
-LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
-export LD_LIBRARY_PATH
-
-# A sanitizer build: Debian's testpmd is not instrumented, so the sanitizer
-# runtimes must be loaded first. Leaks are not checked here (testpmd's own
-# allocations at exit are not ours; the unit tests check ours).
-pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
-asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
-if [ -n "$asan" ]; then
-	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
-	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
-	export LD_PRELOAD
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-	export ASAN_OPTIONS
-fi
-more=${more:-}
-lcores=${lcores:-}
+# pmd_test_init <stem> <build dir> <hostsim> [testpmd]: sets build, hostsim,
+# testpmd, dir (a new temp dir), prefix (EAL file-prefix stem), pid, fail, n;
+# the environment that loads our PMDs; skips (77) without testpmd.
+pmd_test_init() {
+	build=$(cd "$2" && pwd)
+	hostsim=$3
+	testpmd=${4:-/usr/bin/dpdk-testpmd}
+	if [ ! -x "$testpmd" ]; then
+		echo "skip: no $testpmd"
+		exit 77
+	fi
+	dir=$(mktemp -d "/tmp/$1.XXXXXX")
+	prefix="$1-$$"
+	pid=""
+	fail=0
+	n=0
+	more=${more:-}
+	lcores=${lcores:-}
+	# The PMDs are loaded by soname: -d refuses paths under world-writable
+	# directories.
+	LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
+	LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
+	export LD_LIBRARY_PATH
+	# A sanitizer build: Debian's testpmd is not instrumented, so the sanitizer
+	# runtimes must be loaded first. Leaks are not checked here (testpmd's own
+	# allocations at exit are not ours; the unit tests check ours).
+	pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
+	asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
+	if [ -n "$asan" ]; then
+		ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
+		LD_PRELOAD="$asan${ubsan:+:$ubsan}"
+		export LD_PRELOAD
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+		export ASAN_OPTIONS
+	fi
+}
 
 # stop_device: SIGINT to testpmd, wait for it, close its stdin.
 stop_device() {

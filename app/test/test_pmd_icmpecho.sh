@@ -13,25 +13,13 @@
 
 set -u
 
-build=$(cd "$1" && pwd)
-hostsim=$2
-testpmd=${3:-/usr/bin/dpdk-testpmd}
-if [ ! -x "$testpmd" ]; then
-	echo "skip: no $testpmd"
-	exit 77
-fi
-dir=$(mktemp -d /tmp/tlpemu-icmp.XXXXXX)
-prefix="tlpemu-icmp-$$"
+. "$(dirname "$0")/pmd_testpmd_lib.sh"
+pmd_test_init tlpemu-icmp "$@"
+trap pmd_cleanup EXIT
 mac=02:12:34:56:78:9a
 # The port answers with its own address (devarg port_mac), never the host's:
 # by default the host's with the top bit of the second byte flipped.
 peer=02:92:34:56:78:9a
-pid=""
-fail=0
-n=0
-
-. "$(dirname "$0")/pmd_testpmd_lib.sh"
-trap pmd_cleanup EXIT
 
 # key <name>: the value of name=... in the host's summary.
 key() {

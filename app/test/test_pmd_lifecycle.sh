@@ -18,51 +18,15 @@
 
 set -u
 
-build=$(cd "$1" && pwd)
-hostsim=$2
-testpmd=${3:-/usr/bin/dpdk-testpmd}
-if [ ! -x "$testpmd" ]; then
-	echo "skip: no $testpmd"
-	exit 77
-fi
+. "$(dirname "$0")/pmd_testpmd_lib.sh"
+pmd_test_init tlpemu-pmdlc "$@"
+trap pmd_cleanup EXIT
 if ! env -u LD_PRELOAD python3 -c 'import socket; socket.AF_UNIX' 2> /dev/null; then
 	echo "skip: no python3 for the telemetry socket"
 	exit 77
 fi
-dir=$(mktemp -d /tmp/tlpemu-pmdlc.XXXXXX)
-pid=""
-fail=0
-n=0
 eal=""
 hargs=""
-
-LD_LIBRARY_PATH="$build/lib/tlpdev:$build/lib/pcifn:$build/lib/virtio_emu"
-LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$build/drivers/tlpdev/sim:$build/drivers/net/virtio_emu"
-export LD_LIBRARY_PATH
-pmd_so="$build/drivers/net/virtio_emu/librte_net_virtio_emu.so"
-asan=$(ldd "$pmd_so" 2> /dev/null | awk '/libasan\.so/ { print $3 }')
-if [ -n "$asan" ]; then
-	ubsan=$(ldd "$pmd_so" 2> /dev/null | awk '/libubsan\.so/ { print $3 }')
-	LD_PRELOAD="$asan${ubsan:+:$ubsan}"
-	export LD_PRELOAD
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-	export ASAN_OPTIONS
-fi
-
-stop_device() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-		kill -INT "$pid" 2> /dev/null
-		wait "$pid" 2> /dev/null
-	fi
-	exec 3>&-
-	pid=""
-}
-
-cleanup() {
-	stop_device
-	rm -rf "$dir" /var/run/dpdk/tlpemu-pmdlc-$$-*
-}
-trap cleanup EXIT
 
 check() {
 	if eval "$1"; then
@@ -85,7 +49,7 @@ PYEOF
 
 # tel <command>: the answer's value as JSON (python without the sanitizer runtimes).
 tel() {
-	env -u LD_PRELOAD python3 "$dir/tel.py" "/var/run/dpdk/$prefix/dpdk_telemetry.v2" "$1" \
+	env -u LD_PRELOAD python3 "$dir/tel.py" "/var/run/dpdk/$fprefix/dpdk_telemetry.v2" "$1" \
 		2> "$dir/tel.err"
 }
 
@@ -117,14 +81,14 @@ start() {
 	n=$((n + 1))
 	sock="$dir/link$n.sock"
 	log="$dir/testpmd$n.log"
-	prefix="tlpemu-pmdlc-$$-$n"
+	fprefix="$prefix-$n"
 	sargs=$1
 	vargs=$2
 	shift 2
 	rm -f "$dir/stdin"
 	mkfifo "$dir/stdin"
 	# shellcheck disable=SC2086
-	stdbuf -oL "$testpmd" ${eal:--l 0,1} --no-huge -m 1024 --no-pci --file-prefix "$prefix" \
+	stdbuf -oL "$testpmd" ${eal:--l 0,1} --no-huge -m 1024 --no-pci --file-prefix "$fprefix" \
 		--log-level=lib.eal:error -d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
 		--vdev "tlp_sim0,path=$sock$sargs" --vdev "net_virtio_emu0,tlpdev=tlp_sim0$vargs" \
 		-- -i --total-num-mbufs=8192 --no-mlockall --print-event intr_lsc "$@" \

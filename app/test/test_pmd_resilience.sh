@@ -17,21 +17,9 @@
 
 set -u
 
-build=$(cd "$1" && pwd)
-hostsim=$2
-testpmd=${3:-/usr/bin/dpdk-testpmd}
-if [ ! -x "$testpmd" ]; then
-	echo "skip: no $testpmd"
-	exit 77
-fi
-dir=$(mktemp -d /tmp/tlpemu-pmdres.XXXXXX)
-prefix="tlpemu-pmdres-$$"
-pid=""
-fail=0
-n=0
 hpid=""
-
 . "$(dirname "$0")/pmd_testpmd_lib.sh"
+pmd_test_init tlpemu-pmdres "$@"
 cleanup() {
 	if [ -n "$hpid" ]; then
 		kill -9 "$hpid" 2> /dev/null

@@ -11,23 +11,11 @@
 
 set -u
 
-build=$(cd "$1" && pwd)
-hostsim=$2
-testpmd=${3:-/usr/bin/dpdk-testpmd}
-if [ ! -x "$testpmd" ]; then
-	echo "skip: no $testpmd"
-	exit 77
-fi
-dir=$(mktemp -d /tmp/tlpemu-pmd.XXXXXX)
-prefix="tlpemu-pmd-$$"
-pid=""
 hargs=""
 more=""
 lcores=""
-fail=0
-n=0
-
 . "$(dirname "$0")/pmd_testpmd_lib.sh"
+pmd_test_init tlpemu-pmd "$@"
 trap pmd_cleanup EXIT
 
 # run <count> <traffic args...>
