@@ -247,11 +247,10 @@ vemu_eth_offloads(struct vemu_eth_port *port, uint64_t *rx, uint64_t *tx)
 	}
 }
 
-static int
-vemu_eth_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+/* What primary and secondary processes report alike (from the shared dev_private). */
+static void
+vemu_eth_infos_base(const struct vemu_eth_port *port, struct rte_eth_dev_info *info)
 {
-	struct vemu_eth_port *port = dev->data->dev_private;
-
 	info->max_mac_addrs = 1;
 	info->max_rx_pktlen = (uint32_t)port->args.params.mtu + RTE_ETHER_HDR_LEN +
 		RTE_ETHER_CRC_LEN;
@@ -259,9 +258,17 @@ vemu_eth_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = port->args.params.mtu;
 	info->max_rx_queues = port->pairs;
 	info->max_tx_queues = port->pairs;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+}
+
+static int
+vemu_eth_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vemu_eth_port *port = dev->data->dev_private;
+
+	vemu_eth_infos_base(port, info);
 	info->min_rx_bufsize = 0;
 	vemu_eth_offloads(port, &info->rx_offload_capa, &info->tx_offload_capa);
-	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
 	info->rx_desc_lim.nb_max = UINT16_MAX;
 	info->tx_desc_lim.nb_max = UINT16_MAX;
 	info->default_rxportconf.ring_size = 256;
@@ -568,16 +575,7 @@ vemu_eth_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
 static int
 vemu_eth_sec_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
-	struct vemu_eth_port *port = dev->data->dev_private;
-
-	info->max_mac_addrs = 1;
-	info->max_rx_pktlen = (uint32_t)port->args.params.mtu + RTE_ETHER_HDR_LEN +
-		RTE_ETHER_CRC_LEN;
-	info->min_mtu = RTE_ETHER_MIN_MTU;
-	info->max_mtu = port->args.params.mtu;
-	info->max_rx_queues = port->pairs;
-	info->max_tx_queues = port->pairs;
-	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	vemu_eth_infos_base(dev->data->dev_private, info);
 	return 0;
 }
 
