@@ -12,40 +12,12 @@
 
 set -u
 
-lb=$1
-hostsim=$2
-dir=$(mktemp -d /tmp/tlpemu-vnet.XXXXXX)
-pid=""
-fail=0
-n=0
+. "$(dirname "$0")/vnet_loopback_lib.sh"
+vnet_test_init tlpemu-vnet "$@"
+trap vnet_cleanup EXIT
 
-stop_device() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-		kill -INT "$pid" 2> /dev/null
-		wait "$pid" 2> /dev/null
-	fi
-	pid=""
-}
-
-cleanup() {
-	stop_device
-	rm -rf "$dir" /var/run/dpdk/tlpemu-vnet-$$-*
-}
-trap cleanup EXIT
-
-# start_device <dma mode>
 start_device() {
-	n=$((n + 1))
-	sock="$dir/link$n.sock"
-	"$lb" -l 0 --no-huge -m 512 --no-pci --no-telemetry --file-prefix "tlpemu-vnet-$$-$n" \
-		--log-level=lib.eal:error --vdev "tlp_sim0,path=$sock,dma=$1" -- --pairs 2 \
-		--mtu 9000 > "$dir/device$n.log" 2>&1 &
-	pid=$!
-	i=0
-	while [ ! -S "$sock" ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	start_loopback ",dma=$1" --pairs 2 --mtu 9000
 }
 
 # run <count> <traffic args...>
