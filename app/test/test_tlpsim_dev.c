@@ -34,9 +34,9 @@
 #define MEM_SIZE (16u << 20)
 
 static struct tst_dir dir;
-static char map_sock[128], tlp_sock[128];
-static uint16_t map_dev, tlp_dev;
-static struct tst_resp *map_resp, *tlp_resp;
+static char map_sock[128], tlp_sock[128], sync_sock[128];
+static uint16_t map_dev, tlp_dev, sync_dev;
+static struct tst_resp *map_resp, *tlp_resp, *sync_resp;
 
 /* What a host process does. */
 enum host_mode {
@@ -44,9 +44,78 @@ enum host_mode {
 	HOST_TRAFFIC,		/* same, with config reads all the time */
 	HOST_SILENT,		/* connect, then never poll */
 	HOST_RECONNECT,		/* connect, read, disconnect: many times; check own leaks */
+	HOST_SYNC_ALL,		/* host_sync() with sync_serves_all */
+	HOST_SYNC_ONE,		/* host_sync() without */
 };
 
 #define RECONNECTS 1000
+
+/* The host's own read on queue 1 in host_sync(). */
+#define SYNC_COOKIE 0x5151u
+
+/*
+ * A single-threaded host of two link queues that only ever waits on queue 0
+ * (sync_serves_all on or off): it asks the responder for a DMA on queue 1
+ * and reads the outcome on queue 0, with a read of its own outstanding on
+ * queue 1 meanwhile. Exit 0 when what it saw is what @p serve_all predicts.
+ */
+static void
+host_sync(const char *sock, bool serve_all)
+{
+	struct tlpsim_host_conf conf;
+	struct tlpsim_host_req req;
+	struct tlpsim_host_cpl cpl;
+	struct tlpsim_host *h;
+	uint32_t status = 0, sum = 0, reg = 0, v, i;
+	uint64_t end;
+
+	tst_host_conf(&conf, sock);
+	conf.nb_queues = 2;
+	conf.sync_serves_all = serve_all;
+	if (tst_host_open(sock, &conf, &h) != 0)
+		_exit(10);
+	memset(&req, 0, sizeof(req));
+	req.hdr.kind = TLP_KIND_MRD;
+	req.hdr.addr = TST_BAR + 0x10;
+	req.hdr.len_dw = 1;
+	req.hdr.first_be = 0xf;
+	req.buf = &reg;
+	req.buf_len = sizeof(reg);
+	req.cookie = SYNC_COOKIE;
+	if (tlpsim_host_submit(h, 1, &req, 1) != 1)
+		_exit(11);
+	/* The responder's DMA on queue 1; queue 0 waits for its status. */
+	for (i = 0; i < MEM_SIZE / 4 && i < 4096; i++)
+		memcpy(tlpsim_host_mem(h, MEM_BASE + 4 * i, 4), &i, 4);
+	if (tst_reg_write64(h, TST_REG_DMA_ADDR, MEM_BASE) != 0 ||
+	    tst_reg_write32(h, TST_REG_DMA_LEN, 16384) != 0 ||
+	    tst_reg_write32(h, TST_REG_DMA_DIR, TLPDEV_DMA_READ) != 0 ||
+	    tst_reg_write32(h, TST_REG_DMA_QID, 1) != 0 ||
+	    tst_reg_write32(h, TST_REG_DMA_GO, 1) != 0 ||
+	    tst_reg_read32(h, TST_REG_DMA_STATUS, &status) != 0 ||
+	    tst_reg_read32(h, TST_REG_DMA_SUM, &sum) != 0)
+		_exit(12);
+	/* Answered by the host while it waited on queue 0, or timed out on the device. */
+	if (serve_all ? status != 0 : (int32_t)status != -ETIMEDOUT)
+		_exit(13);
+	/* More waits on queue 0: the answer to our queue-1 read arrives meanwhile. */
+	for (i = 0; i < 50; i++)
+		if (tst_reg_read32(h, 0x20, &v) != 0)
+			_exit(14);
+	/* Not reported yet, whoever took it off the ring: still outstanding. */
+	if (tlpsim_host_outstanding(h, 1) != 1)
+		_exit(15);
+	end = tst_now_ms() + 3000;
+	while (tlpsim_host_poll(h, 1, &cpl, 1) == 0)
+		if (tst_now_ms() > end)
+			_exit(16);
+	if (cpl.cookie != SYNC_COOKIE || cpl.status != 0 || reg != 0x13121110u)
+		_exit(17);
+	if (tlpsim_host_outstanding(h, 1) != 0 || tlpsim_host_poll(h, 1, &cpl, 1) != 0)
+		_exit(18);
+	tlpsim_host_destroy(h);
+	_exit(0);
+}
 
 static void
 host_main(const char *sock, enum host_mode mode)
@@ -57,6 +126,8 @@ host_main(const char *sock, enum host_mode mode)
 	int fds, maps;
 	uint32_t v;
 
+	if (mode == HOST_SYNC_ALL || mode == HOST_SYNC_ONE)
+		host_sync(sock, mode == HOST_SYNC_ALL);
 	if (tst_host_open(sock, NULL, &h) != 0)
 		_exit(10);
 	switch (mode) {
@@ -329,6 +400,52 @@ test_dev_dma_tlp(void)
 	return TEST_SUCCESS;
 }
 
+/* Run the sync responder until host @p pid exits; its exit status, or -1. */
+static int
+sync_host_run(pid_t pid, unsigned int ms)
+{
+	uint64_t end = tst_now_ms() + ms;
+	siginfo_t si;
+	int st;
+
+	while (tst_now_ms() < end) {
+		tst_resp_step(sync_resp);
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid) {
+			st = tst_child_kill(pid, 0);
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		}
+	}
+	tst_child_kill(pid, SIGKILL);
+	return -1;
+}
+
+/*
+ * A host waiting on one queue (a register read) must still answer the
+ * device's DMA on its other queues, as a root complex does: the responder
+ * runs a DMA on queue 1 before it answers the read on queue 0. With
+ * sync_serves_all the DMA completes at once; without, it times out on the
+ * device (300 ms). Either way the host's own request on queue 1, answered
+ * meanwhile, is reported once, by the poll of queue 1.
+ */
+static int
+test_dev_sync_serves_all(void)
+{
+	unsigned int ups = tst_resp_link_ups(sync_resp);
+	pid_t host;
+	int st;
+
+	host = host_spawn(sync_sock, HOST_SYNC_ALL);
+	st = sync_host_run(host, 20000);
+	TEST_ASSERT_EQUAL(st, 0, "sync_serves_all: host exit %d", st);
+	TEST_ASSERT(tst_resp_link_ups(sync_resp) > ups, "link came up");
+	host = host_spawn(sync_sock, HOST_SYNC_ONE);
+	st = sync_host_run(host, 20000);
+	TEST_ASSERT_EQUAL(st, 0, "without: host exit %d", st);
+	return TEST_SUCCESS;
+}
+
 /* A thread copying through the host memory mapping until told to stop. */
 struct copier {
 	volatile int stop;
@@ -482,18 +599,19 @@ static const struct tlpemu_test_case cases[] = {
 	TEST_CASE(test_dev_host_death),
 	TEST_CASE(test_dev_stop_start),
 	TEST_CASE(test_dev_reconnect_1000),
+	TEST_CASE(test_dev_sync_serves_all),
 	{ NULL, NULL },
 };
 
 int
 main(int argc, char **argv)
 {
-	char vdev0[256], vdev1[256];
+	char vdev0[256], vdev1[256], vdev2[256];
 	const char *args[] = {
-		"--vdev", vdev0, "--vdev", vdev1, "-l", "0",
+		"--vdev", vdev0, "--vdev", vdev1, "--vdev", vdev2, "-l", "0",
 		"--log-level=pmd.tlpdev.sim:warning", NULL,
 	};
-	int ret, id0, id1;
+	int ret, id0, id1, id2;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (tst_dir_make(&dir) != 0)
@@ -502,12 +620,16 @@ main(int argc, char **argv)
 	snprintf(tlp_sock, sizeof(tlp_sock), "%s/tlp.sock", dir.path);
 	snprintf(vdev0, sizeof(vdev0), "tlp_sim0,path=%s", map_sock);
 	snprintf(vdev1, sizeof(vdev1), "tlp_sim1,path=%s,dma=tlp,cpl_timeout_ms=200", tlp_sock);
+	snprintf(sync_sock, sizeof(sync_sock), "%s/sync.sock", dir.path);
+	snprintf(vdev2, sizeof(vdev2), "tlp_sim2,path=%s,dma=tlp,queues=2,cpl_timeout_ms=300",
+		 sync_sock);
 	if (tlpemu_test_eal_init(args) != 0)
 		return 1;
 	id0 = tlpdev_get_by_name("tlp_sim0");
 	id1 = tlpdev_get_by_name("tlp_sim1");
-	if (id0 < 0 || id1 < 0 || tlpdev_start((uint16_t)id0) != 0 ||
-	    tlpdev_start((uint16_t)id1) != 0) {
+	id2 = tlpdev_get_by_name("tlp_sim2");
+	if (id0 < 0 || id1 < 0 || id2 < 0 || tlpdev_start((uint16_t)id0) != 0 ||
+	    tlpdev_start((uint16_t)id1) != 0 || tlpdev_start((uint16_t)id2) != 0) {
 		fprintf(stderr, "no tlp_sim devices\n");
 		return 1;
 	}
@@ -515,9 +637,14 @@ main(int argc, char **argv)
 	tlp_dev = (uint16_t)id1;
 	map_resp = tst_resp_new(map_dev);
 	tlp_resp = tst_resp_new(tlp_dev);
+	sync_dev = (uint16_t)id2;
+	sync_resp = tst_resp_new(sync_dev);
 	ret = tlpemu_test_run("tlpsim_dev", cases, argc, argv);
 	tst_resp_free(map_resp);
 	tst_resp_free(tlp_resp);
+	tst_resp_free(sync_resp);
+	tlpdev_close(sync_dev);
+	unlink(sync_sock);
 	tlpdev_close(map_dev);
 	tlpdev_close(tlp_dev);
 	rte_eal_cleanup();

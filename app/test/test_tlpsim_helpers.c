@@ -284,19 +284,24 @@ tst_resp_dma(struct tst_resp *r)
 	uint32_t len = tst_le32_get(&r->bar[TST_REG_DMA_LEN]);
 	uint32_t dir = tst_le32_get(&r->bar[TST_REG_DMA_DIR]);
 	uint32_t seed = tst_le32_get(&r->bar[TST_REG_DMA_SEED]);
+	uint32_t qid = tst_le32_get(&r->bar[TST_REG_DMA_QID]);
 	uint32_t i;
 	int ret;
 
 	memcpy(&addr, &r->bar[TST_REG_DMA_ADDR], 8);
 	if (len == 0 || len > TST_DMA_MAX) {
 		ret = -E2BIG;
+	} else if (qid >= r->info.nb_queues) {
+		ret = -EINVAL;
 	} else if (dir == TLPDEV_DMA_WRITE) {
 		for (i = 0; i < len; i++)
 			r->dmabuf[i] = tst_pattern(seed, i);
-		ret = tlpdev_dma_sync(r->dev_id, 0, TLPDEV_DMA_WRITE, addr, r->dmabuf, len);
+		ret = tlpdev_dma_sync(r->dev_id, (uint16_t)qid, TLPDEV_DMA_WRITE, addr, r->dmabuf,
+				      len);
 	} else {
 		memset(r->dmabuf, 0, len);
-		ret = tlpdev_dma_sync(r->dev_id, 0, TLPDEV_DMA_READ, addr, r->dmabuf, len);
+		ret = tlpdev_dma_sync(r->dev_id, (uint16_t)qid, TLPDEV_DMA_READ, addr, r->dmabuf,
+				      len);
 		tst_le32_put(&r->bar[TST_REG_DMA_SUM], ret == 0 ? tst_sum(r->dmabuf, len) : 0);
 	}
 	tst_le32_put(&r->bar[TST_REG_DMA_STATUS], (uint32_t)ret);

@@ -40,6 +40,7 @@
 #define TST_REG_MALFORMED 0x128u	/* 64-bit: malformed TLPs the device dropped */
 #define TST_REG_ERRORS 0x130u	/* 64-bit: other errors the device counted */
 #define TST_REG_LINK_UPS 0x138u	/* link-up events the responder saw */
+#define TST_REG_DMA_QID 0x13cu	/* the link queue DMA_GO uses (default 0) */
 #define TST_DMA_IDLE 0x7fffffff
 #define TST_MSI_ADDR 0xfee00010ull
 /* Largest DMA the responder runs. */

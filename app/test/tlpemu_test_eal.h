@@ -16,7 +16,7 @@
 
 #include <rte_eal.h>
 
-#define TLPEMU_TEST_EAL_MAX_ARGS 16
+#define TLPEMU_TEST_EAL_MAX_ARGS 32
 
 /**
  * Initialise EAL for a test process.
@@ -41,8 +41,14 @@ tlpemu_test_eal_init(const char *const *extra)
 	argv[argc++] = (char *)(uintptr_t)"--no-telemetry";
 	argv[argc++] = (char *)(uintptr_t)"--log-level=lib.eal:error";
 	argv[argc++] = prefix;
-	while (extra != NULL && *extra != NULL && argc < TLPEMU_TEST_EAL_MAX_ARGS)
+	while (extra != NULL && *extra != NULL) {
+		if (argc == TLPEMU_TEST_EAL_MAX_ARGS) {
+			fprintf(stderr, "tlpemu_test_eal_init: more than %d arguments\n",
+				TLPEMU_TEST_EAL_MAX_ARGS);
+			return -1;
+		}
 		argv[argc++] = (char *)(uintptr_t)*extra++;
+	}
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "rte_eal_init failed\n");
