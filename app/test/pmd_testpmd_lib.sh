@@ -8,7 +8,9 @@
 #   trap pmd_cleanup EXIT                [dpdk-testpmd])
 # Optional globals: lcores (EAL lcore arguments, default "-l 0,1"), more (more
 # EAL arguments, e.g. a second --vdev), sock_fixed (the link's socket path
-# instead of a new one per start: a restarted device on the same link).
+# instead of a new one per start: a restarted device on the same link),
+# own_link (non-empty: no tlp_sim vdev, the port creates its link itself with
+# its devarg sim=; <tlp_sim args> of start_testpmd are then ignored).
 
 # pmd_test_init <stem> <build dir> <hostsim> [testpmd]: sets build, hostsim,
 # testpmd, dir (a new temp dir), prefix (EAL file-prefix stem), pid, fail, n;
@@ -78,12 +80,16 @@ start_testpmd() {
 	# exit" once forwarding runs.
 	rm -f "$dir/stdin"
 	mkfifo "$dir/stdin"
+	if [ -n "${own_link:-}" ]; then
+		vdevs="--vdev net_virtio_emu0,sim=$sock$vargs"
+	else
+		vdevs="--vdev tlp_sim0,path=$sock$sargs"
+		vdevs="$vdevs --vdev net_virtio_emu0,tlpdev=tlp_sim0$vargs"
+	fi
 	# shellcheck disable=SC2086
 	stdbuf -oL "$testpmd" ${lcores:--l 0,1} --no-huge -m 1024 --no-pci --no-telemetry \
 		--file-prefix "$prefix-$n" --log-level=lib.eal:error \
-		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so \
-		--vdev "tlp_sim0,path=$sock$sargs" \
-		--vdev "net_virtio_emu0,tlpdev=tlp_sim0$vargs" $more -- \
+		-d librte_tlpdev_sim.so -d librte_net_virtio_emu.so $vdevs $more -- \
 		--total-num-mbufs=8192 --no-mlockall --forward-mode="$mode" --auto-start \
 		--disable-link-check --stats-period 0 "$@" < "$dir/stdin" > "$log" 2>&1 &
 	pid=$!

@@ -90,6 +90,22 @@ if start_testpmd io ",queues=3,dma=tlp,cpl_timeout_ms=500" ",queues=2" --rxq=2 -
 fi
 hargs=""
 
+# The port creates its own link (devarg sim=, one link queue per pair plus
+# one): no tlp_sim vdev on the command line; DMA as TLPs with sim_dma=tlp.
+own_link=1
+hargs="--queues 3"
+if start_testpmd io "" ",queues=2" --rxq=2 --txq=2; then
+	run 20000 --pairs 2 --size 64-1518
+	stop_testpmd
+fi
+hargs="--queues 2 --cpl-timeout-ms 500"
+if start_testpmd io "" ",sim_dma=tlp" ; then
+	run 2000 --packed --size 64-1518
+	stop_testpmd
+fi
+own_link=""
+hargs=""
+
 # Jumbo frames: chains of mbufs both ways, merged receive buffers on the host.
 if start_testpmd io "" ",mtu=9000,packed=0" --max-pkt-len=9018; then
 	run 500 --mtu 9000 --size 9018
@@ -137,5 +153,7 @@ bad "tlpdev=tlp_sim0,port_mac=00:00:00:00:00:00" "port_mac=00:00:00:00:00:00"
 long=$(printf "%0300d" 0)
 bad "tlpdev=tlp_sim0,state=/tmp/$long" "path too long"
 bad "tlpdev=nosuch" "tlpdev=nosuch"
-bad "queues=1" "tlpdev=<name> is required"
+bad "tlpdev=tlp_sim0,sim=$dir/x.sock" "tlpdev tlp_sim0 exists already"
+bad "tlpdev=tlp_sim0,sim_dma=tlp" "sim_dma without sim"
+bad "queues=1" "tlpdev=<name> (or sim=<socket path>) is required"
 exit $fail

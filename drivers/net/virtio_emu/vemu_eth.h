@@ -97,6 +97,8 @@ struct vemu_eth_args {
 	bool port_mac_given;
 	struct rte_ether_addr port_mac;	/* devarg port_mac: the ethdev's own address */
 	char state_path[256];		/* devarg state: persisted function state, "" none */
+	char sim_path[108];		/* devarg sim: own tlp_sim link on this socket */
+	bool sim_dma_tlp;		/* devarg sim_dma=tlp */
 	bool tx_drop_full;		/* drop what the host has no room for */
 };
 
@@ -107,6 +109,7 @@ struct vemu_eth_link {
 	struct pcifn_group *grp;
 	uint32_t service_id;
 	bool service_ok;		/* registered */
+	bool owns_tlpdev;		/* created by a port's devarg sim=: removed with the link */
 	rte_spinlock_t lock;		/* control ops vs. the service */
 	struct vemu_eth_port *ports[VEMU_ETH_MAX_FNS]; /* by function number */
 };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -298,12 +299,19 @@ free_link:
 static void
 vemu_eth_link_free(struct vemu_eth_link *link)
 {
+	char name[RTE_DEV_NAME_MAX_LEN];
+
 	rte_service_runstate_set(link->service_id, 0);
 	rte_service_component_runstate_set(link->service_id, 0);
 	while (rte_service_may_be_active(link->service_id) == 1)
 		rte_pause();
 	rte_service_component_unregister(link->service_id);
 	pcifn_group_free(link->grp);
+	/* A link the port created itself (devarg sim=) goes with the last port. */
+	if (link->owns_tlpdev) {
+		snprintf(name, sizeof(name), "%s", tlpdev_name(link->dev_id));
+		rte_vdev_uninit(name);
+	}
 	rte_free(link);
 }
 
@@ -319,6 +327,7 @@ vemu_eth_link_attach(struct vemu_eth_port *port, uint16_t dev_id)
 		ret = vemu_eth_link_create(dev_id, &link);
 		if (ret != 0)
 			return ret;
+		link->owns_tlpdev = port->args.sim_path[0] != '\0';
 		vemu_eth_links[dev_id] = link;
 	}
 	for (fn = 0; fn < VEMU_ETH_MAX_FNS; fn++)

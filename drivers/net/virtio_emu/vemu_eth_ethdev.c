@@ -30,6 +30,8 @@ RTE_LOG_REGISTER(vemu_eth_logtype_data, pmd.net.virtio_emu.data, NOTICE);
 #define VEMU_ETH_ARG_MAC	"mac"
 #define VEMU_ETH_ARG_PORT_MAC	"port_mac"
 #define VEMU_ETH_ARG_STATE	"state"
+#define VEMU_ETH_ARG_SIM	"sim"
+#define VEMU_ETH_ARG_SIM_DMA	"sim_dma"
 #define VEMU_ETH_ARG_QUEUES	"queues"
 #define VEMU_ETH_ARG_QSIZE	"queue_size"
 #define VEMU_ETH_ARG_MTU	"mtu"
@@ -40,7 +42,7 @@ RTE_LOG_REGISTER(vemu_eth_logtype_data, pmd.net.virtio_emu.data, NOTICE);
 static const char * const vemu_eth_valid_args[] = {
 	VEMU_ETH_ARG_TLPDEV, VEMU_ETH_ARG_MAC, VEMU_ETH_ARG_QUEUES, VEMU_ETH_ARG_QSIZE,
 	VEMU_ETH_ARG_MTU, VEMU_ETH_ARG_PACKED, VEMU_ETH_ARG_FEATURES, VEMU_ETH_ARG_TX_DROP,
-	VEMU_ETH_ARG_PORT_MAC, VEMU_ETH_ARG_STATE, NULL,
+	VEMU_ETH_ARG_PORT_MAC, VEMU_ETH_ARG_STATE, VEMU_ETH_ARG_SIM, VEMU_ETH_ARG_SIM_DMA, NULL,
 };
 
 /* ---- devargs ---- */
@@ -95,6 +97,18 @@ vemu_eth_arg(const char *key, const char *val, void *opaque)
 			a->port_mac = mac;
 			a->port_mac_given = true;
 		}
+	} else if (strcmp(key, VEMU_ETH_ARG_SIM) == 0) {
+		if (strlen(val) >= sizeof(a->sim_path) || strchr(val, ',') != NULL) {
+			VEMU_ETH_LOG(ERR, "devarg sim=%s: path too long or with a comma", val);
+			return -EINVAL;
+		}
+		strcpy(a->sim_path, val);
+	} else if (strcmp(key, VEMU_ETH_ARG_SIM_DMA) == 0) {
+		if (strcmp(val, "map") != 0 && strcmp(val, "tlp") != 0) {
+			VEMU_ETH_LOG(ERR, "devarg sim_dma=%s: want map or tlp", val);
+			return -EINVAL;
+		}
+		a->sim_dma_tlp = val[0] == 't';
 	} else if (strcmp(key, VEMU_ETH_ARG_STATE) == 0) {
 		if (strlen(val) >= sizeof(a->state_path)) {
 			VEMU_ETH_LOG(ERR, "devarg state=%s: path too long", val);
@@ -176,7 +190,7 @@ vemu_eth_parse(struct rte_vdev_device *vdev, struct vemu_eth_args *a)
 		if (!vemu_eth_arg_known(kv->pairs[i].key)) {
 			VEMU_ETH_LOG(ERR, "%s: unknown devarg '%s' (valid: tlpdev, mac, port_mac, "
 				     "queues, queue_size, mtu, packed, features, tx_drop_full, "
-				     "state)",
+				     "state, sim, sim_dma)",
 				     name, kv->pairs[i].key);
 			ret = -EINVAL;
 		} else if (rte_kvargs_count(kv, kv->pairs[i].key) > 1) {
@@ -193,11 +207,43 @@ vemu_eth_parse(struct rte_vdev_device *vdev, struct vemu_eth_args *a)
 	rte_kvargs_free(kv);
 	if (ret != 0)
 		return -EINVAL;
+	if (a->tlpdev[0] == '\0' && a->sim_path[0] != '\0')
+		snprintf(a->tlpdev, sizeof(a->tlpdev), "tlp_sim_%s", name);
 	if (a->tlpdev[0] == '\0') {
-		VEMU_ETH_LOG(ERR, "%s: devarg tlpdev=<name> is required", name);
+		VEMU_ETH_LOG(ERR, "%s: devarg tlpdev=<name> (or sim=<socket path>) is required",
+			     name);
+		return -EINVAL;
+	}
+	if (a->sim_dma_tlp && a->sim_path[0] == '\0') {
+		VEMU_ETH_LOG(ERR, "%s: devarg sim_dma without sim=<socket path>", name);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * devarg sim=<path>: the port creates its own software link, a tlp_sim vdev
+ * named after devarg tlpdev (default tlp_sim_<port>), listening on <path>
+ * with one link queue per queue pair plus one for the control work.
+ */
+static int
+vemu_eth_sim_create(const char *name, const struct vemu_eth_args *a)
+{
+	char devargs[sizeof(a->sim_path) + 64];
+	int ret;
+
+	if (tlpdev_get_by_name(a->tlpdev) >= 0) {
+		VEMU_ETH_LOG(ERR, "%s: sim=%s: tlpdev %s exists already (drop sim= to use it)",
+			     name, a->sim_path, a->tlpdev);
+		return -EEXIST;
+	}
+	snprintf(devargs, sizeof(devargs), "path=%s,queues=%u%s", a->sim_path,
+		 a->params.max_queue_pairs + 1u, a->sim_dma_tlp ? ",dma=tlp" : "");
+	ret = rte_vdev_init(a->tlpdev, devargs);
+	if (ret != 0)
+		VEMU_ETH_LOG(ERR, "%s: sim=%s: cannot create %s: %s", name, a->sim_path,
+			     a->tlpdev, strerror(-ret));
+	return ret;
 }
 
 /* ---- ethdev ops ---- */
@@ -694,16 +740,24 @@ vemu_eth_probe(struct rte_vdev_device *vdev)
 	ret = vemu_eth_parse(vdev, &args);
 	if (ret != 0)
 		return ret;
+	if (args.sim_path[0] != '\0') {
+		ret = vemu_eth_sim_create(name, &args);
+		if (ret != 0)
+			return ret;
+	}
 	dev_id = tlpdev_get_by_name(args.tlpdev);
 	if (dev_id < 0) {
 		VEMU_ETH_LOG(ERR, "%s: tlpdev=%s: no such TLP device (create it with --vdev "
-			     "before this one)", name, args.tlpdev);
-		return -ENODEV;
+			     "before this one, or give sim=<socket path>)", name, args.tlpdev);
+		ret = -ENODEV;
+		goto uninit_sim;
 	}
 	tlpdev_info_get((uint16_t)dev_id, &tinfo);
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*port));
-	if (dev == NULL)
-		return -ENOMEM;
+	if (dev == NULL) {
+		ret = -ENOMEM;
+		goto uninit_sim;
+	}
 	port = dev->data->dev_private;
 	port->dev = dev;
 	port->args = args;
@@ -752,6 +806,9 @@ free_net:
 	virtio_emu_net_free(port->net);
 release_port:
 	rte_eth_dev_release_port(dev);
+uninit_sim:
+	if (args.sim_path[0] != '\0')
+		rte_vdev_uninit(args.tlpdev);
 	return ret;
 }
 
@@ -781,4 +838,5 @@ RTE_PMD_REGISTER_VDEV(net_virtio_emu, vemu_eth_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_virtio_emu,
 	"tlpdev=<name> mac=<xx:xx:xx:xx:xx:xx> port_mac=<xx:xx:xx:xx:xx:xx> "
 	"queues=<1..N> queue_size=<power of 2> "
-	"mtu=<68..65535> packed=<0|1> features=<hex mask> tx_drop_full=<0|1> state=<file>");
+	"mtu=<68..65535> packed=<0|1> features=<hex mask> tx_drop_full=<0|1> state=<file> "
+	"sim=<socket path> sim_dma=<map|tlp>");
