@@ -51,6 +51,29 @@ split_fast_begin(struct virtio_emu_vq *vq, struct split_burst *b, uint16_t n)
 }
 
 /*
+ * The next available head (read once) and its descriptor; NULL with the queue
+ * broken when the head is out of range or already in flight. The caller's
+ * locals (@p size, @p mask, @p id_ndesc) stay in registers across the burst.
+ */
+static __rte_always_inline const struct vring_desc *
+split_fast_head(struct virtio_emu_vq *vq, const struct split_burst *b, uint16_t size,
+		uint16_t mask, const uint16_t *id_ndesc, uint16_t *headp)
+{
+	uint16_t head = VEMU_READ_ONCE(uint16_t, &b->avail->ring[b->last & mask]);
+
+	if (unlikely(head >= size)) {
+		vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_HEAD_RANGE);
+		return NULL;
+	}
+	if (unlikely(id_ndesc[head] != 0)) {
+		vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_DUP_ID);
+		return NULL;
+	}
+	*headp = head;
+	return b->desc + head;
+}
+
+/*
  * Publish @p w used elements written in place (heads in @p heads), @p chains
  * of them given to the data path, @p stashed kept in flight.
  */
@@ -109,22 +132,15 @@ vemu_fast_split_deq(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t
 	if (unlikely(rte_mempool_get_bulk(q->mp, (void **)mb, k) != 0))
 		return -1;	/* the generic path pops and drops (nombuf) */
 	for (w = 0; w < k; w++) {
-		uint16_t head = VEMU_READ_ONCE(uint16_t, &b.avail->ring[b.last & mask]);
 		struct vring_used_elem *ue;
 		const struct vring_desc *d;
 		struct rte_mbuf *m = mb[nm];
-		uint16_t fl;
+		uint16_t head, fl;
 		int res;
 
-		if (unlikely(head >= size)) {
-			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_HEAD_RANGE);
+		d = split_fast_head(vq, &b, size, mask, id_ndesc, &head);
+		if (unlikely(d == NULL))
 			break;
-		}
-		if (unlikely(id_ndesc[head] != 0)) {
-			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_DUP_ID);
-			break;
-		}
-		d = b.desc + head;
 		fl = VEMU_READ_ONCE(uint16_t, &d->flags);
 		if (likely(!(fl & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT |
 				   VRING_DESC_F_WRITE)))) {
@@ -227,23 +243,16 @@ vemu_fast_split_enq(struct virtio_emu_net_q *q, struct rte_mbuf **pkts, uint16_t
 	if (k == 0)
 		return 0;
 	for (i = 0; i < k; i++) {
-		uint16_t head = VEMU_READ_ONCE(uint16_t, &b.avail->ring[b.last & mask]);
 		struct rte_mbuf *m = pkts[pi];
 		uint32_t need = VEMU_NET_HDR + m->pkt_len, ulen = 0;
 		struct vring_used_elem *ue;
 		const struct vring_desc *d;
-		uint16_t fl;
+		uint16_t head, fl;
 		int res;
 
-		if (unlikely(head >= size)) {
-			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_HEAD_RANGE);
+		d = split_fast_head(vq, &b, size, mask, id_ndesc, &head);
+		if (unlikely(d == NULL))
 			break;
-		}
-		if (unlikely(id_ndesc[head] != 0)) {
-			vemu_vq_set_broken(vq, VIRTIO_EMU_VQ_BROKEN_DUP_ID);
-			break;
-		}
-		d = b.desc + head;
 		fl = VEMU_READ_ONCE(uint16_t, &d->flags);
 		if (likely((fl & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT |
 				  VRING_DESC_F_WRITE)) == VRING_DESC_F_WRITE)) {
