@@ -51,20 +51,29 @@ bad() {
 
 # start <case name> <tlp_sim devargs> <net_virtio_emu devargs> <EAL lcores> <app args...>
 start() {
-	n=$((n + 1))
-	case=$1
-	sock="$dir/link$n.sock"
-	log="$dir/fwd$n.log"
+	sock="$dir/link$((n + 1)).sock"
+	c=$1
 	sargs=$2
 	vargs=$3
 	lcores=$4
 	shift 4
 	total=0
 	# shellcheck disable=SC2086
-	"$fwd" $lcores --no-huge -m 512 --no-pci --no-telemetry --file-prefix "$prefix-$n" \
-		--log-level=lib.eal:error --vdev "tlp_sim0,path=$sock$sargs" \
+	launch "$c" $lcores --vdev "tlp_sim0,path=$sock$sargs" \
 		--vdev "net_virtio_emu0,tlpdev=tlp_sim0$vargs" --vdev net_ring0 -- \
-		--stats-period 0 "$@" > "$log" 2>&1 &
+		--stats-period 0 "$@"
+}
+
+# launch <case> <more dpdk-vnet-fwd arguments...>: start it with the common EAL
+# arguments ($pid, output in $log) and wait until it forwards; 1 (log shown,
+# process killed) if it does not.
+launch() {
+	n=$((n + 1))
+	case=$1
+	log="$dir/fwd$n.log"
+	shift
+	"$fwd" --no-huge -m 512 --no-pci --no-telemetry --file-prefix "$prefix-$n" \
+		--log-level=lib.eal:error "$@" > "$log" 2>&1 &
 	pid=$!
 	i=0
 	while ! grep -q "^vnet_fwd: forwarding" "$log" 2> /dev/null && [ $i -lt 400 ]; do
@@ -201,23 +210,11 @@ fi
 # to host B and back. Both hosts send the same stream (same options), so
 # each verifies what the other sent. A long drain time (20 s) covers the hosts'
 # bring-ups not being simultaneous. Nothing may be lost or dropped.
-case=two_functions
-n=$((n + 1))
-log="$dir/fwd$n.log"
-"$fwd" --lcores 0@0,1@0,2@1 --no-huge -m 512 --no-pci --no-telemetry \
-	--file-prefix "$prefix-$n" --log-level=lib.eal:error \
+if launch two_functions --lcores 0@0,1@0,2@1 \
 	--vdev "tlp_sim0,path=$dir/a.sock,queues=2" --vdev "tlp_sim1,path=$dir/b.sock,queues=2" \
 	--vdev net_virtio_emu0,tlpdev=tlp_sim0 \
 	--vdev net_virtio_emu1,tlpdev=tlp_sim1,mac=02:00:00:00:00:02 -- \
-	--service-lcore 1 --stats-period 0 > "$log" 2>&1 &
-pid=$!
-i=0
-while ! grep -q "^vnet_fwd: forwarding" "$log" 2> /dev/null && [ $i -lt 400 ]; do
-	kill -0 "$pid" 2> /dev/null || break
-	sleep 0.05
-	i=$((i + 1))
-done
-if grep -q "^vnet_fwd: forwarding" "$log"; then
+	--service-lcore 1 --stats-period 0; then
 	host() {
 		"$hostsim" traffic --socket "$dir/$1.sock" --queues 2 --cpl-timeout-ms 1000 \
 			--stats-interval 0 --drain-ms 20000 --count 10000 --size 64-1518 \
@@ -245,42 +242,30 @@ if grep -q "^vnet_fwd: forwarding" "$log"; then
 	check_host b "$rc_b"
 	total=10000
 	stop
-else
-	bad "dpdk-vnet-fwd did not start forwarding"
-	sed 's/^/    /' "$log"
-	stop_kill
 fi
 
 # --drop: with host B absent, function B refuses everything; every frame
 # port 0 received must show up as refused on port 1, none unaccounted for.
-case=drop
-n=$((n + 1))
-log="$dir/fwd$n.log"
-"$fwd" --lcores 0@0,1@0,2@1 --no-huge -m 512 --no-pci --no-telemetry \
-	--file-prefix "$prefix-$n" --log-level=lib.eal:error \
+if launch drop --lcores 0@0,1@0,2@1 \
 	--vdev "tlp_sim0,path=$dir/da.sock,queues=2" --vdev "tlp_sim1,path=$dir/db.sock,queues=2" \
 	--vdev net_virtio_emu0,tlpdev=tlp_sim0 --vdev net_virtio_emu1,tlpdev=tlp_sim1 -- \
-	--service-lcore 1 --stats-period 0 --drop > "$log" 2>&1 &
-pid=$!
-i=0
-while ! grep -q "^vnet_fwd: forwarding" "$log" 2> /dev/null && [ $i -lt 400 ]; do
-	kill -0 "$pid" 2> /dev/null || break
-	sleep 0.05
-	i=$((i + 1))
-done
-"$hostsim" traffic --socket "$dir/da.sock" --queues 2 --cpl-timeout-ms 1000 --stats-interval 0 \
-	--drain-ms 300 --count 2000 --allow-loss > "$dir/host_drop.txt" 2>&1
-kill -INT "$pid" 2> /dev/null
-wait "$pid"
-rc=$?
-pid=""
-rx=$(sed -n 's/^vnet_fwd: final port 0: rx=\([0-9]*\) .*/\1/p' "$log")
-if [ $rc -eq 0 ] && [ -n "$rx" ] && [ "$rx" -gt 0 ] &&
-   grep -q "^vnet_fwd: final port 1: rx=0 tx=0 dropped=$rx .* refused=$rx) link=down$" "$log"; then
-	ok "port 1 refused and counted all $rx frames of port 0"
-else
-	bad "drop accounting (exit $rc)"
-	sed 's/^/    /' "$log" "$dir/host_drop.txt"
+	--service-lcore 1 --stats-period 0 --drop; then
+	"$hostsim" traffic --socket "$dir/da.sock" --queues 2 --cpl-timeout-ms 1000 \
+		--stats-interval 0 --drain-ms 300 --count 2000 --allow-loss \
+		> "$dir/host_drop.txt" 2>&1
+	kill -INT "$pid" 2> /dev/null
+	wait "$pid"
+	rc=$?
+	pid=""
+	rx=$(sed -n 's/^vnet_fwd: final port 0: rx=\([0-9]*\) .*/\1/p' "$log")
+	if [ $rc -eq 0 ] && [ -n "$rx" ] && [ "$rx" -gt 0 ] &&
+	   grep -q "^vnet_fwd: final port 1: rx=0 tx=0 dropped=$rx .* refused=$rx) link=down$" \
+		"$log"; then
+		ok "port 1 refused and counted all $rx frames of port 0"
+	else
+		bad "drop accounting (exit $rc)"
+		sed 's/^/    /' "$log" "$dir/host_drop.txt"
+	fi
 fi
 
 # Bad arguments are refused with the value named, before anything runs.
