@@ -467,16 +467,5 @@ static const struct tlpemu_test_case tn_cases[] = {
 int
 main(int argc, char **argv)
 {
-	int rc;
-
-	if (tdrv_global_init() != 0)
-		return 1;
-	rte_log_set_level_pattern("lib.virtio_emu.*", RTE_LOG_CRIT);
-	tn_mp = rte_pktmbuf_pool_create("tn_mp", 4095, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					SOCKET_ID_ANY);
-	if (tn_mp == NULL)
-		return 1;
-	rc = tlpemu_test_run("vemu_net_rxtx", tn_cases, argc, argv);
-	TEST_ASSERT_EQUAL(rte_mempool_in_use_count(tn_mp), 0, "mbuf leak");
-	return rc;
+	return tdrv_net_main("vemu_net_rxtx", tn_cases, 4095, &tn_mp, argc, argv);
 }

@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "tlpemu_test.h"
 #include "tlpemu_test_eal.h"
 #include "test_vemu_vq_drv.h"
 
@@ -30,6 +34,24 @@ struct tlpemu_test_tlpdev *
 tdrv_tlpdev(void)
 {
 	return tdrv_tt;
+}
+
+int
+tdrv_net_main(const char *suite, const struct tlpemu_test_case *cases, unsigned int nb_mbufs,
+	      struct rte_mempool **mp, int argc, char **argv)
+{
+	int rc;
+
+	if (tdrv_global_init() != 0)
+		return 1;
+	rte_log_set_level_pattern("lib.virtio_emu.*", RTE_LOG_CRIT);
+	*mp = rte_pktmbuf_pool_create(suite, nb_mbufs, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				      SOCKET_ID_ANY);
+	if (*mp == NULL)
+		return 1;
+	rc = tlpemu_test_run(suite, cases, argc, argv);
+	TEST_ASSERT_EQUAL(rte_mempool_in_use_count(*mp), 0, "mbuf leak");
+	return rc;
 }
 
 const char *

@@ -71,6 +71,17 @@ struct tdrv {
 int tdrv_global_init(void);
 struct tlpemu_test_tlpdev *tdrv_tlpdev(void);
 
+struct rte_mempool;
+struct tlpemu_test_case;
+
+/*
+ * main() of a data-path test: tdrv_global_init(), library logs quiet, a pool
+ * of @p nb_mbufs mbufs in *@p mp, the cases of @p suite; fails as well when an
+ * mbuf is still out of the pool afterwards (a leak).
+ */
+int tdrv_net_main(const char *suite, const struct tlpemu_test_case *cases,
+		  unsigned int nb_mbufs, struct rte_mempool **mp, int argc, char **argv);
+
 /* Lay out rings and create the vq (conf may be NULL); 0 or -1. */
 int tdrv_setup(struct tdrv *d, bool packed, uint16_t qsize, uint64_t features,
 	       enum tdrv_path path, const struct virtio_emu_vq_conf *extra);
